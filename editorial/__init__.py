@@ -1,0 +1,56 @@
+"""The editorial extension of the edition: fidelity to the seeds, furniture, paragraphs, notes.
+
+Each concern lives in its own module; this one only registers them.  Everything works on the
+doctree, so the HTML and the LaTeX writers render the same edition.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util.fileutil import copy_asset_file
+
+from . import fidelity, furniture, manifest, notes, paragraphs, reading
+
+__version__ = "0.1.0"
+
+STATIC = Path(__file__).parent / "static"
+LATEX = Path(__file__).parent / "latex"
+
+
+def _latex_options(app: Sphinx, config: Config) -> None:
+    # hyperref's destlabel names each PDF destination after its label (docname:id), so that
+    # edition.pdf#nameddest=konr:p12 is as stable as konr.html#p12 (TOOLCHAIN.md, 4).
+    elements = dict(config.latex_elements)
+    options = elements.get("passoptionstopackages", "")
+    if "destlabel" not in options:
+        elements["passoptionstopackages"] = options + "\n\\PassOptionsToPackage{destlabel}{hyperref}"
+    config.latex_elements = elements
+
+
+def _static_path(app: Sphinx, config: Config) -> None:
+    config.html_static_path = [*config.html_static_path, str(STATIC)]
+
+
+def _copy_assets(app: Sphinx) -> None:
+    if app.builder.format == "latex":
+        copy_asset_file(LATEX / "edition.sty", app.builder.outdir, force=True)
+
+
+def setup(app: Sphinx) -> dict:
+    for module in (manifest, reading, furniture, fidelity, paragraphs, notes):
+        module.setup(app)
+    app.connect("config-inited", _latex_options)
+    app.connect("config-inited", _static_path)
+    app.connect("builder-inited", _copy_assets)
+    app.add_latex_package("edition")
+    app.add_css_file("edition.css")
+    app.add_js_file("edition.js")
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

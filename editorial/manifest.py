@@ -1,0 +1,119 @@
+"""The seed manifest: the one source of metadata about the five source texts.
+
+``seeds/manifest.toml`` records, for every seed, its file, its SHA-256 and what is known of its
+origin.  Chapters name their seed by the manifest key in their front matter; everything else (the
+fidelity check, the headnotes' cite-this blocks, the PDF metadata) reads the manifest through here.
+A seed whose bytes no longer match the recorded checksum stops the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+REQUIRED_FIELDS = ("file", "sha256", "title", "authors", "publisher", "kind", "language", "origin")
+
+
+@dataclass(frozen=True)
+class SeedRecord:
+    """One source text as the manifest describes it."""
+
+    key: str
+    file: Path
+    sha256: str
+    title: str
+    authors: list[str]
+    publisher: str
+    kind: str
+    language: str
+    origin: str
+    url: str = "unknown"
+    date: str = "unknown"
+    short_title: str = ""
+    manifest_line: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def text(self) -> str:
+        return self.file.read_text(encoding="utf-8")
+
+
+def _header_lines(manifest_text: str) -> dict[str, int]:
+    """Line number of each ``[seeds.<key>]`` table, so errors can point into the manifest."""
+    lines = {}
+    for number, line in enumerate(manifest_text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("[seeds.") and stripped.endswith("]"):
+            lines[stripped[len("[seeds."):-1]] = number
+    return lines
+
+
+def load_manifest(manifest_path: Path) -> dict[str, SeedRecord]:
+    """Read the manifest; raise ``ValueError`` naming file and line for a malformed record."""
+    manifest_text = manifest_path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(manifest_text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{manifest_path}: {exc}") from exc
+    header_lines = _header_lines(manifest_text)
+    records = {}
+    for key, entry in data.get("seeds", {}).items():
+        line = header_lines.get(key, 0)
+        missing = [name for name in REQUIRED_FIELDS if name not in entry]
+        if missing:
+            raise ValueError(f"{manifest_path}:{line}: seed {key!r} lacks {', '.join(missing)}")
+        known = {name: entry[name] for name in SeedRecord.__dataclass_fields__ if name in entry}
+        known["file"] = manifest_path.parent / entry["file"]
+        extra = {name: value for name, value in entry.items() if name not in known}
+        records[key] = SeedRecord(key=key, manifest_line=line, extra=extra, **known)
+    return records
+
+
+def checksum_errors(records: dict[str, SeedRecord], manifest_path: Path) -> list[str]:
+    """Every seed file that is missing or whose bytes differ from its recorded SHA-256."""
+    errors = []
+    for record in records.values():
+        where = f"{manifest_path}:{record.manifest_line}"
+        if not record.file.is_file():
+            errors.append(f"{where}: seed file {record.file} is missing")
+            continue
+        actual = hashlib.sha256(record.file.read_bytes()).hexdigest()
+        if actual != record.sha256:
+            errors.append(
+                f"{record.file}: seed changed: its SHA-256 is {actual}, but {where} records "
+                f"{record.sha256}. Seeds are never edited; restore the file from ../shared/seeds/."
+            )
+    return errors
+
+
+def manifest_path(app: Sphinx) -> Path:
+    return (Path(app.confdir) / app.config.edition_seed_manifest).resolve()
+
+
+def load_and_verify(app: Sphinx) -> None:
+    """``builder-inited``: read the manifest once per build and refuse a changed seed."""
+    path = manifest_path(app)
+    try:
+        records = load_manifest(path)
+    except (OSError, ValueError) as exc:
+        logger.error("%s", exc, type="edition", subtype="manifest")
+        records = {}
+    for message in checksum_errors(records, path):
+        logger.error("%s", message, type="edition", subtype="seed")
+    app.env.edition_seeds = records  # type: ignore[attr-defined]
+
+
+def seeds(app_or_env) -> dict[str, SeedRecord]:
+    env = getattr(app_or_env, "env", app_or_env)
+    return getattr(env, "edition_seeds", {})
+
+
+def setup(app: Sphinx) -> None:
+    app.add_config_value("edition_seed_manifest", "../seeds/manifest.toml", "env", str)
+    app.connect("builder-inited", load_and_verify)
