@@ -67,6 +67,7 @@ html_show_sourcelink = False
 
 # -- LaTeX / PDF -----------------------------------------------------------------------------------
 latex_engine = "xelatex"
+edition_tex_packages = _edition["system-packages"]["build"]
 latex_documents = [(root_doc, _edition["pdf"].replace(".pdf", ".tex"), project, author, "manual")]
 latex_show_urls = "footnote"
 latex_elements = {

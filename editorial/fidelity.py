@@ -138,10 +138,14 @@ class ReadingTextFidelity(SphinxTransform):
                 if text.strip(EDGE_WHITESPACE) == line.strip(EDGE_WHITESPACE) and text == text.strip(EDGE_WHITESPACE):
                     _restore_edges(paragraph, line)
                 else:
-                    at = first_difference(line, text)
+                    # Markdown drops the line's edge whitespace: compare what is left, count columns in the seed.
+                    leading = len(line) - len(line.lstrip(EDGE_WHITESPACE))
+                    core = line[leading:] if text == text.lstrip(EDGE_WHITESPACE) else line
+                    at = first_difference(core, text)
                     logger.warning(
                         "reading text differs from seed %s line %d at column %d: seed has %s, chapter has %s",
-                        seed_name, line_number, at + 1, _excerpt(line, at), _excerpt(text, at),
+                        seed_name, line_number, at + 1 + len(line) - len(core), _excerpt(core, at),
+                        _excerpt(text, at),
                         location=paragraph, type="edition", subtype="fidelity",
                     )
                     return

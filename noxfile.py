@@ -1,0 +1,123 @@
+"""Sessions for building and checking the edition: `nox -l` lists them.
+
+Builds go to a temporary directory and replace build/html and build/pdf only when they succeed,
+so a broken chapter never destroys the last good edition.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["build"]
+
+ROOT = Path(__file__).parent
+DOCS = ROOT / "docs"
+BUILD = ROOT / "build"
+PDF_NAME = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["edition"]["pdf"]
+STRICT = ["-n", "-W", "--keep-going"]
+
+
+def _install(session: nox.Session, extras: str = "") -> None:
+    session.install("-e", f".{extras}")
+
+
+def _swap(session: nox.Session, fresh: Path, final: Path) -> None:
+    """Replace ``final`` with the successful build in ``fresh``."""
+    old = final.with_name(f".{final.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    fresh.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    session.log(f"built {final.relative_to(ROOT)}")
+
+
+def build_html(session: nox.Session, *extra: str) -> Path:
+    fresh = BUILD / ".html.new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    session.run("sphinx-build", "-b", "html", "-d", str(BUILD / "doctrees" / "html"),
+                *STRICT, *extra, str(DOCS), str(fresh))
+    final = BUILD / "html"
+    pdf = BUILD / "pdf" / PDF_NAME
+    if pdf.exists():  # the HTML links the PDF; keep the last good one beside it
+        shutil.copy2(pdf, fresh / PDF_NAME)
+    _swap(session, fresh, final)
+    return final
+
+
+def build_pdf(session: nox.Session, *extra: str) -> Path:
+    fresh = BUILD / ".latex.new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    session.run("sphinx-build", "-b", "latex", "-d", str(BUILD / "doctrees" / "latex"),
+                *STRICT, *extra, str(DOCS), str(fresh))
+    # Sphinx's Makefile sets XINDYOPTS for latexmk; running latexmk by hand would not.
+    session.run("make", "-C", str(fresh), "--no-print-directory", "all-pdf", "LATEXMKOPTS=-silent",
+                external=True)
+    final = BUILD / "pdf"
+    keep = BUILD / ".pdf.new"
+    shutil.rmtree(keep, ignore_errors=True)
+    keep.mkdir(parents=True)
+    shutil.copy2(fresh / PDF_NAME, keep / PDF_NAME)
+    shutil.copy2(fresh / PDF_NAME.replace(".pdf", ".log"), keep / PDF_NAME.replace(".pdf", ".log"))
+    _swap(session, keep, final)
+    latex = BUILD / "latex"
+    shutil.rmtree(latex, ignore_errors=True)
+    fresh.rename(latex)
+    html = BUILD / "html"
+    if html.exists():
+        shutil.copy2(final / PDF_NAME, html / PDF_NAME)
+    return final / PDF_NAME
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build the whole edition: build/html (with the PDF beside it) and build/pdf/edition.pdf."""
+    _install(session)
+    build_pdf(session, *session.posargs)
+    build_html(session, *session.posargs)
+    session.log(f"HTML: {BUILD / 'html' / 'index.html'}   PDF: {BUILD / 'pdf' / PDF_NAME}")
+
+
+@nox.session
+def html(session: nox.Session) -> None:
+    """Build the HTML edition only, into build/html."""
+    _install(session)
+    build_html(session, *session.posargs)
+
+
+@nox.session
+def pdf(session: nox.Session) -> None:
+    """Build the PDF only, into build/pdf/edition.pdf."""
+    _install(session)
+    build_pdf(session, *session.posargs)
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """Strict checks: every reference and citation resolves in HTML and LaTeX (-n -W --keep-going)."""
+    _install(session)
+    for builder in ("html", "latex"):
+        session.run("sphinx-build", "-b", builder, "-E", *STRICT, "-q", str(DOCS),
+                    str(session.create_tmp() + f"/check-{builder}"))
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite; it builds the real edition once and checks what a reader gets."""
+    _install(session, "[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Live preview at http://127.0.0.1:8000 that rebuilds on every save (sphinx-autobuild)."""
+    _install(session, "[serve]")
+    session.run("sphinx-autobuild", "--host", "127.0.0.1", "--port", "8000",
+                "--watch", str(ROOT / "editorial"), "--watch", str(ROOT / "bibliography.bib"),
+                *session.posargs, str(DOCS), str(BUILD / "serve"))

@@ -1,0 +1,68 @@
+"""Shared fixtures: Sphinx's test roots for unit tests, and one real build of the edition."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ("sphinx.testing.fixtures",)
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+sys.path.insert(0, str(ROOT))
+
+from editorial.manifest import load_manifest  # noqa: E402
+
+MANIFEST = load_manifest(ROOT / "seeds" / "manifest.toml")
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return Path(__file__).parent / "roots"
+
+
+def sphinx_build(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run sphinx-build as a reader of the README would, capturing what it prints."""
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", *args], cwd=cwd, capture_output=True, text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+
+
+@dataclass(frozen=True)
+class Edition:
+    html: Path
+    pdf: Path
+    latex_log: Path
+    build_output: str
+
+
+@pytest.fixture(scope="session")
+def edition(tmp_path_factory) -> Edition:
+    """The whole edition, built once from this checkout, strictly, HTML and PDF."""
+    out = tmp_path_factory.mktemp("edition")
+    html = sphinx_build("-b", "html", "-n", "-W", "--keep-going", "-d", str(out / "doctrees"),
+                        str(DOCS), str(out / "html"))
+    assert html.returncode == 0, html.stderr
+    latex = sphinx_build("-b", "latex", "-n", "-W", "--keep-going", "-d", str(out / "doctrees-latex"),
+                         str(DOCS), str(out / "latex"))
+    assert latex.returncode == 0, latex.stderr
+    make = subprocess.run(["make", "-C", str(out / "latex"), "all-pdf", "LATEXMKOPTS=-silent"],
+                          capture_output=True, text=True)
+    assert make.returncode == 0, make.stdout[-3000:] + make.stderr[-3000:]
+    pdf = out / "latex" / "edition.pdf"
+    shutil.copy2(pdf, out / "html" / "edition.pdf")
+    return Edition(html=out / "html", pdf=pdf, latex_log=out / "latex" / "edition.log",
+                   build_output=html.stdout + html.stderr + latex.stdout + latex.stderr)
+
+
+@pytest.fixture(scope="session")
+def pdf_text(edition: Edition) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(edition.pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
