@@ -107,6 +107,14 @@ def check(session: nox.Session) -> None:
                     str(session.create_tmp() + f"/check-{builder}"))
 
 
+@nox.session(name="lock-anchors")
+def lock_anchors(session: nox.Session) -> None:
+    """Add the addresses this build publishes to anchors.lock (review the diff, then commit)."""
+    _install(session)
+    session.run("sphinx-build", "-b", "html", "-E", "-q", "-D", "edition_anchor_lock_update=1",
+                str(DOCS), session.create_tmp() + "/lock-anchors")
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite; it builds the real edition once and checks what a reader gets."""

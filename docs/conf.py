@@ -21,13 +21,23 @@ author = ", ".join(edition_editors)
 release = version = _project["project"]["version"]
 copyright = f"{_edition['year']}, {author}"
 language = "en"
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", _edition["base-url"])
+edition_pdf = _edition["pdf"]
 
 # -- Extensions ----------------------------------------------------------------------------------
 extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
+    "sphinxext.opengraph",
+    "sphinx_sitemap",
+    "sphinx_reredirects",
     "editorial",
 ]
+
+# -- Addresses: anchors.lock holds every published one (see docs/how-to-cite.md) ------------------
+# A renamed page gets a redirect here; a renamed fragment an alias: {"old.html#id": "new.html#id"}.
+redirects: dict[str, str] = {}
+edition_anchor_aliases: dict[str, str] = {}
 exclude_patterns = ["_build"]
 root_doc = "index"
 
@@ -60,7 +70,12 @@ html_theme_options = {
 html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html", "edition-pdf.html"]}
 templates_path = ["_templates"]
 html_static_path: list[str] = []
-html_context = {"edition_pdf": _edition["pdf"]}
+html_context = {"edition_pdf": edition_pdf}
+sitemap_url_scheme = "{link}"
+ogp_site_url = html_baseurl
+ogp_site_name = project
+ogp_enable_meta_description = True
+ogp_social_cards = {"enable": False}  # would need matplotlib and fonts; a text card is enough
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
@@ -80,5 +95,8 @@ latex_elements = {
 \setmonofont{FreeMono}[Extension=.otf, UprightFont=*, BoldFont=*Bold, ItalicFont=*Oblique, BoldItalicFont=*BoldOblique]
 """,
     "sphinxsetup": "TitleColor={named}{black}",
+    "releasename": "Version",
+    # PDF metadata (title and author come from latex_documents).
+    "preamble": rf"\hypersetup{{pdfsubject={{{edition_subtitle}}}, pdfkeywords={{Vlasov, KONR, ROA, GULAG, Auschwitz, Soviet prisoners of war}}}}",
     "printindex": r"\footnotesize\raggedright\printindex",
 }

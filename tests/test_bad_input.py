@@ -16,7 +16,7 @@ def project(tmp_path) -> Path:
     """A private copy of the project to break."""
     for name in ("docs", "seeds", "editorial"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("_build", "__pycache__"))
-    for name in ("bibliography.bib", "pyproject.toml"):
+    for name in ("bibliography.bib", "pyproject.toml", "anchors.lock"):
         shutil.copy2(ROOT / name, tmp_path / name)
     return tmp_path
 

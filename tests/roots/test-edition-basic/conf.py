@@ -5,3 +5,4 @@ smartquotes = False
 myst_enable_extensions = ["colon_fence"]
 bibtex_bibfiles = ["refs.bib"]
 bibtex_reference_style = "author_year"
+edition_anchor_lockfile = ""
