@@ -161,3 +161,16 @@ def test_renamed_page_fails_unless_redirected(project):  # noqa: F811
 
 def _konr_fragments() -> list[str]:
     return [a.split("#", 1)[1] for a in LOCKED if a.startswith("konr.html#")]
+
+
+def test_citation_cff_agrees_with_the_edition_metadata():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    edition = project["tool"]["edition"]
+    cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert f'title: "{edition["title"]}: {edition["subtitle"]}"' in cff
+    assert f"version: {project['project']['version']}\n" in cff
+    assert f'url: "{edition["base-url"]}"' in cff
+    for editor in edition["editors"]:
+        assert f'- name: "{editor}"' in cff
