@@ -46,7 +46,8 @@ root_doc = "index"
 smartquotes = False
 
 myst_enable_extensions = ["colon_fence"]
-myst_heading_anchors = 0  # anchors come from explicit labels only, never from heading text
+myst_heading_anchors = 0
+edition_index_terms = "index-terms.toml"  # anchors come from explicit labels only, never from heading text
 
 # -- Bibliography ----------------------------------------------------------------------------------
 bibtex_bibfiles = ["../bibliography.bib"]

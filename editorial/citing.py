@@ -69,7 +69,7 @@ def bibtex_entry(config, record: SeedRecord) -> str:
 class CiteThisChapter(SphinxTransform):
     """Append the "Cite this chapter" section to every chapter."""
 
-    default_priority = 930
+    default_priority = 810
 
     def apply(self, **kwargs) -> None:
         container = next(iter(self.document.findall(reading_text)), None)

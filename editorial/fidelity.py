@@ -99,8 +99,10 @@ class ReadingTextFidelity(SphinxTransform):
     """Compare each chapter's reading text with its seed; mark each paragraph with its seed line."""
 
     # After SphinxSmartQuotes (750) and every other text-changing transform we know of, so that
-    # a configuration that re-enables smart quotes is caught here rather than shipped.
-    default_priority = 900
+    # a configuration that re-enables smart quotes is caught here rather than shipped; and before
+    # Sphinx's domains (850) and the doctree-read event (880) collect labels, index entries and
+    # the toc, so that all our transforms (800-810) add what those collectors must see.
+    default_priority = 800
 
     def apply(self, **kwargs) -> None:
         containers = list(self.document.findall(reading_text))

@@ -70,7 +70,7 @@ def _paragraph_of(node: nodes.Node) -> nodes.Element | None:
 class CollectNotes(SphinxTransform):
     """Check every note of a chapter and record it on the environment."""
 
-    default_priority = 920  # after paragraph numbering, so notes know their paragraph
+    default_priority = 806  # after paragraph numbering, so notes know their paragraph
 
     def apply(self, **kwargs) -> None:
         if not any(self.document.findall(reading_text)):

@@ -36,7 +36,7 @@ def label_name(docname: str, ident: str) -> str:
 
 
 class NumberParagraphs(SphinxTransform):
-    default_priority = 910  # right after ReadingTextFidelity
+    default_priority = 802  # right after ReadingTextFidelity
 
     def apply(self, **kwargs) -> None:
         docname = self.env.docname
