@@ -179,7 +179,7 @@ class DatedEventDirective(SphinxDirective):
             logger.warning("dated-event %r needs :date: as YYYY, YYYY-MM or YYYY-MM-DD", key,
                            location=self.get_location(), type="edition", subtype="event")
         self.env.edition_event_defs[key] = (self.env.docname, date, self.lineno)  # type: ignore[attr-defined]
-        section = nodes.section(ids=[f"event-{key}"], names=[f"event-{key}"], classes=["dated-event"])
+        section = nodes.section(ids=[f"event-{key}"], names=[f"event-{key}"], classes=["dated-event"], date=date)
         section += nodes.title("", f"{date} — {self.options.get('title', key)}")
         section.extend(self.parse_content_to_nodes())
         placeholder = dated_event(event=key)
@@ -294,7 +294,20 @@ def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEn
         {k: v for k, v in getattr(other, "edition_event_defs", {}).items() if v[0] in docnames})
 
 
+def sort_chronology(doctree: nodes.document) -> None:
+    """Put the dated-event sections of each parent in date order, whatever order they were typed in."""
+    parents = {id(s.parent): s.parent for s in doctree.findall(nodes.section) if "dated-event" in s["classes"]}
+    for parent in parents.values():
+        events = [child for child in parent.children if "dated-event" in child.get("classes", [])]
+        first = parent.index(events[0])
+        for event in events:
+            parent.remove(event)
+        for offset, event in enumerate(sorted(events, key=lambda e: e["date"])):
+            parent.insert(first + offset, event)
+
+
 def resolve_placeholders(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    sort_chronology(doctree)
     for node in list(doctree.findall(note_list)):
         node.replace_self(build_note_list(app, node, fromdocname))
     for node in list(doctree.findall(dated_event)):
