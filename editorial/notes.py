@@ -109,11 +109,37 @@ class CollectNotes(SphinxTransform):
             text = footnote.astext()
             label = footnote.children[0].astext() if isinstance(footnote.children[0], nodes.label) else ""
             summary = text[len(label):].strip()
+            targets = sorted({ref["reftarget"] for ref in footnote.findall(addnodes.pending_xref)
+                              if ref.get("refdomain") == "std" and ref.get("reftype") == "ref"})
             collected.append({
                 "id": ident, "kind": kind, "paragraph": paragraph_ident,
-                "summary": summary, "line": footnote.line or 0,
+                "summary": summary, "line": footnote.line or 0, "targets": targets,
             })
         self.env.edition_notes[docname] = collected  # type: ignore[attr-defined]
+
+
+def check_cross_references(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-check-consistency``: a chapter that points to another is pointed back to."""
+    std = env.domains.standard_domain
+    notes_by_doc = getattr(env, "edition_notes", {})
+
+    def chapters_referenced(docname: str) -> dict[str, dict]:
+        referenced = {}
+        for note in notes_by_doc.get(docname, []):
+            for target in note.get("targets", []):
+                other = std.anonlabels.get(target, (None,))[0]
+                if other in notes_by_doc and other != docname:
+                    referenced.setdefault(other, note)
+        return referenced
+
+    links = {docname: chapters_referenced(docname) for docname in notes_by_doc}
+    for docname, referenced in links.items():
+        for other, note in referenced.items():
+            if docname not in links.get(other, {}):
+                logger.warning(
+                    "note %r refers to chapter %r, but no note there refers back to %r; "
+                    "cross-references go both ways", note["id"], other, docname,
+                    location=(docname, note["line"]), type="edition", subtype="crossref")
 
 
 def init_notes(app: Sphinx, env: BuildEnvironment, *args) -> None:
@@ -165,3 +191,4 @@ def setup(app: Sphinx) -> None:
     app.connect("env-before-read-docs", init_notes)
     app.connect("env-purge-doc", purge_notes)
     app.connect("env-merge-info", merge_notes)
+    app.connect("env-check-consistency", check_cross_references)
