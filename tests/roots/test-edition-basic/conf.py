@@ -1,4 +1,6 @@
 extensions = ["myst_parser", "sphinxcontrib.bibtex", "editorial"]
+latex_engine = "xelatex"
+latex_elements = {"fontpkg": r"\setmainfont{FreeSerif}\setsansfont{FreeSans}\setmonofont{FreeMono}"}
 edition_seed_manifest = "seeds/manifest.toml"
 exclude_patterns = ["seeds"]
 smartquotes = False
