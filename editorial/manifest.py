@@ -37,6 +37,7 @@ class SeedRecord:
     url: str = "unknown"
     date: str = "unknown"
     short_title: str = ""
+    source_editors: list[str] = field(default_factory=list)
     manifest_line: int = 0
     extra: dict = field(default_factory=dict)
 
