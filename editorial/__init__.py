@@ -13,6 +13,7 @@ from sphinx.config import Config
 from sphinx.util.fileutil import copy_asset_file
 
 from . import fidelity, furniture, manifest, notes, paragraphs, reading, toolchain
+from . import accessibility, bibliography  # production gates (tests/test_gates_*.py)
 
 __version__ = "0.1.0"
 
@@ -41,6 +42,8 @@ def _copy_assets(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     for module in (manifest, toolchain, reading, furniture, fidelity, paragraphs, notes):
+        module.setup(app)
+    for module in (bibliography, accessibility):
         module.setup(app)
     app.connect("config-inited", _latex_options)
     app.connect("config-inited", _static_path)
