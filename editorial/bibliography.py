@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pybtex.database import BibliographyDataError
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.errors import SphinxError
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -39,10 +39,6 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
 ENTRY_START = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^,\s]+)\s*,", re.M)
 
 
-class BibliographyError(SphinxError):
-    category = "Bibliography error"
-
-
 def _bibfiles(app: Sphinx) -> list[Path]:
     return [(Path(app.confdir) / name).resolve() for name in app.config.bibtex_bibfiles]
 
@@ -63,15 +59,21 @@ def check_bibfiles(app: Sphinx) -> None:
         if not path.is_file():
             continue  # sphinxcontrib-bibtex names a missing file itself
         text = path.read_text(encoding=app.config.bibtex_encoding)
-        try:
-            data = Parser(encoding=app.config.bibtex_encoding).parse_string(text)
-        except PybtexSyntaxError as exc:
-            raise BibliographyError(f"{path}:{exc.lineno}: {exc.error_type}: {exc.message}") from exc
         lines = entry_lines(text)
         for key, starts in lines.items():
             for line in starts[1:]:
                 logger.warning("repeated bibliography key %r (first entry at line %d)", key, starts[0],
                                location=f"{path}:{line}", type="edition", subtype="bibliography")
+        try:
+            data = Parser(encoding=app.config.bibtex_encoding).parse_string(text)
+        except PybtexSyntaxError as exc:
+            logger.error("%s", exc, location=f"{path}:{exc.lineno}", type="edition", subtype="bibliography")
+            # sphinxcontrib-bibtex would now fail on the same file with a traceback that names
+            # neither file nor line, and Sphinx prints a bug-report banner for any exception, even
+            # a SphinxError: stop here, after the one clear message.
+            raise SystemExit(2) from exc
+        except BibliographyDataError:
+            continue  # a repeated key, reported above with its line
         for key, entry in data.entries.items():
             required = REQUIRED_FIELDS.get(entry.type.lower(), ())
             fields = {name.lower() for name in entry.fields} | {role.lower() for role in entry.persons}
