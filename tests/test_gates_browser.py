@@ -29,8 +29,10 @@ FAILING_IMPACTS = {"serious", "critical"}
 def report(request, line: str) -> None:
     """Print a count into the test run's output, whatever pytest's capture settings."""
     terminal = request.config.pluginmanager.get_plugin("terminalreporter")
-    if terminal is not None:
-        terminal.write_line(f"[gates] {line}")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if terminal is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            terminal.write_line(f"[gates] {line}")
 
 
 @dataclass
@@ -234,3 +236,22 @@ def test_phone_screenshot_of_a_chapter(edition, site, chromium, tmp_path_factory
     context.close()
     assert shot.read_bytes().startswith(b"\x89PNG")
     report(request, f"phone screenshot: {shot}")
+
+
+def test_the_gates_can_fail(chromium, tmp_path):
+    """A page with an image lacking alt text and a web font from another host fails both gates."""
+    (tmp_path / "bad.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>bad</title>'
+        '<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto"></head>'
+        '<body><main><img src="pic.png"></main></body></html>', encoding="utf-8")
+    with serve(tmp_path) as origin:
+        context = chromium.new_context()
+        requests: list[str] = []
+        _record_and_block(context, origin, requests)
+        tab = context.new_page()
+        tab.goto(f"{origin}/bad.html", wait_until="networkidle")
+        tab.add_script_tag(content=axe_source())
+        impacts = tab.evaluate("async () => (await axe.run(document)).violations.map(v => v.impact)")
+        context.close()
+    assert FAILING_IMPACTS & set(impacts)
+    assert any(urlsplit(url).netloc == "fonts.googleapis.com" for url in requests)
