@@ -12,7 +12,20 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.fileutil import copy_asset_file
 
-from . import anchors, apparatus, citing, fidelity, furniture, manifest, notes, paragraphs, reading, toolchain
+from . import (
+    accessibility,
+    anchors,
+    apparatus,
+    bibliography,
+    citing,
+    fidelity,
+    furniture,
+    manifest,
+    notes,
+    paragraphs,
+    reading,
+    toolchain,
+)
 
 __version__ = "0.1.0"
 
@@ -40,7 +53,8 @@ def _copy_assets(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    for module in (manifest, toolchain, reading, furniture, fidelity, paragraphs, notes, apparatus, citing, anchors):
+    for module in (manifest, toolchain, bibliography, reading, furniture, fidelity, paragraphs, notes,
+                   apparatus, citing, anchors, accessibility):
         module.setup(app)
     app.connect("config-inited", _latex_options)
     app.connect("config-inited", _static_path)

@@ -74,7 +74,7 @@ def visit_paragraph_number_html(self: HTML5Translator, node: paragraph_number) -
     kind = "furniture line" if node["furniture"] else "paragraph"
     self.body.append(
         f'<a class="paranum" href="#{ident}" title="Link to {kind} {node["number"]} (click to copy)" '
-        f'aria-label="{kind} {node["number"]}">{shown}</a>'
+        f'aria-label="{kind} {shown}">{shown}</a>'  # the name contains the visible text (WCAG 2.5.3)
     )
     raise nodes.SkipNode
 

@@ -1,0 +1,102 @@
+"""Bibliography file check: bibliography.bib is read strictly, and every entry earns its place.
+
+sphinxcontrib-bibtex stops with a traceback and no file name on a syntax error, reports a repeated
+key without its line, and silently drops an entry that nothing cites.  This module reads the files
+first and names ``bibliography.bib:LINE`` for each problem: a syntax error (the build stops), a
+repeated key, a field the entry's type requires, and (once all chapters are read) an entry that no
+chapter cites.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pybtex.database import BibliographyDataError
+from pybtex.database.input.bibtex import Parser
+from pybtex.scanner import PybtexSyntaxError
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+#: Fields each entry type must have ("a|b": either one), after BibTeX's standard styles; for
+#: ``misc`` BibTeX requires nothing, the edition at least a title.
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "article": ("author", "title", "journal", "year"),
+    "book": ("author|editor", "title", "publisher", "year"),
+    "inbook": ("author|editor", "title", "chapter|pages", "publisher", "year"),
+    "incollection": ("author", "title", "booktitle", "publisher", "year"),
+    "inproceedings": ("author", "title", "booktitle", "year"),
+    "phdthesis": ("author", "title", "school", "year"),
+    "mastersthesis": ("author", "title", "school", "year"),
+    "techreport": ("author", "title", "institution", "year"),
+    "misc": ("title",),
+    "online": ("title",),
+}
+
+ENTRY_START = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^,\s]+)\s*,", re.M)
+
+
+def _bibfiles(app: Sphinx) -> list[Path]:
+    return [(Path(app.confdir) / name).resolve() for name in app.config.bibtex_bibfiles]
+
+
+def entry_lines(text: str) -> dict[str, list[int]]:
+    """Every key (lower-cased, as BibTeX compares them) and the lines its entries start on."""
+    lines: dict[str, list[int]] = {}
+    for match in ENTRY_START.finditer(text):
+        if match.group(1).lower() in ("comment", "preamble", "string"):
+            continue
+        lines.setdefault(match.group(2).lower(), []).append(text.count("\n", 0, match.start()) + 1)
+    return lines
+
+
+def check_bibfiles(app: Sphinx) -> None:
+    """``builder-inited``, before sphinxcontrib-bibtex parses the same files."""
+    for path in _bibfiles(app):
+        if not path.is_file():
+            continue  # sphinxcontrib-bibtex names a missing file itself
+        text = path.read_text(encoding=app.config.bibtex_encoding)
+        lines = entry_lines(text)
+        for key, starts in lines.items():
+            for line in starts[1:]:
+                logger.warning("repeated bibliography key %r (first entry at line %d)", key, starts[0],
+                               location=f"{path}:{line}", type="edition", subtype="bibliography")
+        try:
+            data = Parser(encoding=app.config.bibtex_encoding).parse_string(text)
+        except PybtexSyntaxError as exc:
+            logger.error("%s", exc, location=f"{path}:{exc.lineno}", type="edition", subtype="bibliography")
+            # sphinxcontrib-bibtex would now fail on the same file with a traceback that names
+            # neither file nor line, and Sphinx prints a bug-report banner for any exception, even
+            # a SphinxError: stop here, after the one clear message.
+            raise SystemExit(2) from exc
+        except BibliographyDataError:
+            continue  # a repeated key, reported above with its line
+        for key, entry in data.entries.items():
+            required = REQUIRED_FIELDS.get(entry.type.lower(), ())
+            fields = {name.lower() for name in entry.fields} | {role.lower() for role in entry.persons}
+            missing = [need for need in required if not any(name in fields for name in need.split("|"))]
+            if missing:
+                line = lines.get(key.lower(), [0])[0]
+                logger.warning("@%s entry %r lacks %s", entry.type, key, ", ".join(missing).replace("|", " or "),
+                               location=f"{path}:{line}", type="edition", subtype="bibliography")
+
+
+def check_uncited(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-check-consistency``: an entry nothing cites is dead weight or a forgotten citation."""
+    domain = env.get_domain("cite")
+    cited = {citation.key.lower() for citation in getattr(domain, "citations", [])}
+    for path in _bibfiles(app):
+        if not path.is_file():
+            continue
+        for key, starts in entry_lines(path.read_text(encoding=app.config.bibtex_encoding)).items():
+            if key not in cited:
+                logger.warning("bibliography entry %r is cited nowhere; cite it or remove it", key,
+                               location=f"{path}:{starts[0]}", type="edition", subtype="bibliography")
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("builder-inited", check_bibfiles, priority=400)
+    app.connect("env-check-consistency", check_uncited)

@@ -1,0 +1,111 @@
+"""Tools the production-gate tests share: the npm-installed checkers, Chromium, a local server.
+
+The checkers (axe-core, the W3C Nu HTML Checker) are pinned in tests/browser/package-lock.json and
+installed with `npm ci`; Chromium and Java come from Debian (pyproject.toml lists the packages).
+A tool that is missing skips its tests on a developer's machine, saying what to install, and fails
+them in CI (``CI`` set), where ./edition test has installed everything.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import http.server
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+BROWSER_DIR = Path(__file__).resolve().parent / "browser"
+NODE_MODULES = BROWSER_DIR / "node_modules"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+CHROMIUM = os.environ.get("EDITION_CHROMIUM", "/usr/bin/chromium")
+# As TOOLCHAIN.md and the machine notes found: without these, Chromium calls Google's hosts at start.
+CHROMIUM_ARGS = [
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run", "--disable-quic", "--disable-default-apps", "--metrics-recording-only",
+]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+def missing(what: str, install: str) -> None:
+    """Skip outside CI, fail in CI: the message says exactly what to install."""
+    message = f"{what} is missing; install it with: {install}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _lock_digest() -> str:
+    return hashlib.sha256((BROWSER_DIR / "package-lock.json").read_bytes()).hexdigest()
+
+
+@functools.cache
+def _npm_ci() -> str:
+    """Install tests/browser/package-lock.json once; return what went wrong, or ''."""
+    stamp = NODE_MODULES / ".edition-lock-sha256"
+    if stamp.is_file() and stamp.read_text() == _lock_digest() and AXE_JS.is_file() and VNU_JAR.is_file():
+        return ""
+    npm = shutil.which("npm")
+    if npm is None:
+        return "npm"
+    # --ignore-scripts: vnu-jar's install script only probes for Java; nothing needs to run.
+    result = subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=BROWSER_DIR,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.fail(f"npm ci in {BROWSER_DIR} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    stamp.write_text(_lock_digest())
+    return ""
+
+
+def axe_source() -> str:
+    if _npm_ci():
+        missing("npm (for axe-core)", f"sudo apt-get install npm, then: npm ci --prefix {BROWSER_DIR}")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def vnu_command() -> list[str]:
+    if _npm_ci():
+        missing("npm (for the Nu HTML Checker)", f"sudo apt-get install npm, then: npm ci --prefix {BROWSER_DIR}")
+    java = shutil.which("java")
+    if java is None:
+        missing("Java (for the Nu HTML Checker)", "sudo apt-get install default-jre-headless")
+    return [java, "-jar", str(VNU_JAR)]
+
+
+def html_pages(html: Path) -> list[Path]:
+    """Every page a reader can open: the top-level .html files of the build."""
+    return sorted(html.glob("*.html"))
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 (a free port) for as long as the block runs."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium, headless; Playwright never downloads a browser of its own here."""
+    if not Path(CHROMIUM).is_file():
+        missing(f"Chromium ({CHROMIUM})", "sudo apt-get install chromium")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
