@@ -95,6 +95,36 @@ class CiteThisChapter(SphinxTransform):
         std.labels[ident] = (docname, ident, "Cite this chapter")
 
 
+DESCRIPTION_LENGTH = 200
+
+
+def page_description(app: Sphinx, pagename: str, doctree: nodes.document) -> str:
+    """A plain-text summary of the page: for a chapter from the manifest, else its first paragraph."""
+    record = seeds(app.env).get(pagename)
+    if record is not None:
+        authors = chicago_names(record.authors)
+        by = f" by {authors}" if authors else ""
+        return (f"“{record.title}”{by}: the source text verbatim, with the editors' headnote and notes. "
+                f"A chapter of {app.config.project}.")
+    paragraph = next(iter(doctree.findall(nodes.paragraph)), None)
+    text = " ".join(paragraph.astext().split()) if paragraph is not None else app.config.project
+    return text if len(text) <= DESCRIPTION_LENGTH else text[: DESCRIPTION_LENGTH - 1].rstrip() + "…"
+
+
+def description_meta(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """``html-page-context``, before sphinxext-opengraph: give every page its description.
+
+    sphinxext-opengraph 0.13 cuts its own description after HTML-escaping it, which can leave half
+    an entity ("&quot...") that the Nu validator rejects; a page field ``og:description`` takes
+    precedence over its own, and an existing ``description`` meta tag stops it adding another.
+    """
+    if doctree is None:
+        return
+    description = escape(page_description(app, pagename, doctree), quote=True)
+    context["meta"] = {**(context.get("meta") or {}), "og:description": description}
+    context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{description}">\n'
+
+
 def highwire_meta(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """``html-page-context``: ``citation_*`` meta tags for a chapter page."""
     record = seeds(app.env).get(pagename)
@@ -124,3 +154,4 @@ def setup(app: Sphinx) -> None:
     app.add_config_value("edition_pdf", "edition.pdf", "env", str)
     app.add_transform(CiteThisChapter)
     app.connect("html-page-context", highwire_meta)
+    app.connect("html-page-context", description_meta, priority=400)  # before sphinxext-opengraph

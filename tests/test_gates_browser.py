@@ -122,8 +122,8 @@ def test_pages_request_nothing_from_another_host(visits, site, request):
 # -- A reader's path ---------------------------------------------------------------------------------
 
 
-def _has_path(html: Path) -> str | None:
-    """A chapter with a note marker whose note links to another chapter's paragraph, if any."""
+def _has_path(html: Path) -> tuple[str, str] | None:
+    """(chapter, note id): a note marker whose note links to another chapter's paragraph, if any."""
     for path in html_pages(html):
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         for marker in soup.select("div.reading-text a.footnote-reference"):
@@ -131,7 +131,7 @@ def _has_path(html: Path) -> str | None:
             if note is not None and any(
                     "#p" in a.get("href", "") and not a["href"].startswith(("#", path.name))
                     for a in note.select("a.reference.internal")):
-                return path.name
+                return path.name, note["id"]
     return None
 
 
@@ -172,7 +172,7 @@ def _target(tab) -> dict | None:
 
 
 def test_a_readers_path(reader_html, chromium, request):
-    chapter = _has_path(reader_html)
+    chapter, cross_note = _has_path(reader_html)
     with serve(reader_html) as origin:
         context = chromium.new_context(viewport=VIEWPORTS["desktop"], accept_downloads=True)
         requests: list[str] = []
@@ -181,7 +181,7 @@ def test_a_readers_path(reader_html, chromium, request):
         tab.goto(f"{origin}/{chapter}", wait_until="networkidle")
 
         # A note marker in the reading text takes the reader to the note ...
-        marker = tab.locator("div.reading-text a.footnote-reference").first
+        marker = tab.locator(f"div.reading-text a.footnote-reference[href='#{cross_note}']").first
         marker_id = marker.get_attribute("id")
         note_id = marker.get_attribute("href").lstrip("#")
         marker.click()
