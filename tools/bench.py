@@ -96,11 +96,12 @@ def summary(samples: list[float]) -> dict:
     }
 
 
-def count_warnings(path: Path) -> int:
+def count_warnings(path: Path) -> list[str]:
+    """The warning and error lines of a build's ``-w`` file."""
     if not path.exists():
-        return 0
-    return sum(1 for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
-               if "WARNING" in line or "ERROR" in line)
+        return []
+    return [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
+            if "WARNING" in line or "ERROR" in line]
 
 
 # -- the trees that are built ----------------------------------------------------------------------
@@ -229,6 +230,7 @@ so the ratio of the two builds is the cost of the theme, the bibliography and ou
 """
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
+from sphinx.domains import Domain
 
 project = "bare baseline"
 extensions = ["myst_parser"]
@@ -268,8 +270,15 @@ def stand_in_role(name, rawtext, text, lineno, inliner, options=None, content=No
 
 
 def setup(app):
+    domains = {{}}
     for name in STAND_IN_ROLES:
-        app.add_role(name, stand_in_role, override=True)
+        if ":" in name:  # a domain's role, such as cite:p: Sphinx looks it up in a domain of that name
+            domain, role = name.split(":", 1)
+            domains.setdefault(domain, {{}})[role] = stand_in_role
+        else:
+            app.add_role(name, stand_in_role, override=True)
+    for domain, roles in domains.items():
+        app.add_domain(type(f"StandIn_{{domain}}", (Domain,), {{"name": domain, "label": domain, "roles": roles}}))
     for name in STAND_IN_DIRECTIVES:
         app.add_directive(name, StandIn, override=True)
 '''
@@ -287,18 +296,31 @@ def bare_tree(tree: Tree, dest: Path) -> Path:
 
 # -- build timings -----------------------------------------------------------------------------------
 
-def clean_html(src: Path, work: Path, runs: int, label: str) -> tuple[dict, Path, int]:
+def basic_theme_conf(tree: Tree) -> tuple[str, ...]:
+    """Our configuration with the theme swapped for Sphinx's basic one, to tell what the theme costs:
+    a conf.py beside docs/ (so the paths it resolves from its directory still hold) that runs ours."""
+    confdir = tree.root / "conf-basic-theme"
+    confdir.mkdir(exist_ok=True)
+    (confdir / "conf.py").write_text(
+        "import runpy\n"
+        f"globals().update({{k: v for k, v in runpy.run_path({str(tree.docs / 'conf.py')!r}).items() if not k.startswith('__')}})\n"
+        "html_theme = 'basic'\nhtml_theme_options = {}\nhtml_sidebars = {}\ntemplates_path = []\n",
+        encoding="utf-8")
+    return ("-c", str(confdir))
+
+
+def clean_html(src: Path, work: Path, runs: int, label: str, extra: tuple[str, ...] = ()) -> tuple[dict, Path, list[str]]:
     samples = []
     for _ in range(runs):
         out, doctrees, warnings = work / f"{label}-html", work / f"{label}-doctrees-html", work / f"{label}-html.log"
         for path in (out, doctrees):
             shutil.rmtree(path, ignore_errors=True)
-        samples.append(timed(sphinx("html", src, out, doctrees, warnings)))
+        samples.append(timed([*sphinx("html", src, out, doctrees, warnings), *extra]))
         print(f"  {label} clean html: {samples[-1]:.2f} s", flush=True)
     return summary(samples), out, count_warnings(warnings)
 
 
-def clean_pdf(tree: Tree, work: Path, runs: int, label: str, pdf_name: str) -> tuple[dict, dict, Path, int]:
+def clean_pdf(tree: Tree, work: Path, runs: int, label: str, pdf_name: str) -> tuple[dict, dict, Path, list[str]]:
     latex_samples, tex_samples = [], []
     for _ in range(runs):
         out, doctrees, warnings = work / f"{label}-latex", work / f"{label}-doctrees-latex", work / f"{label}-latex.log"
@@ -364,17 +386,49 @@ def profile_phase(builder: str, src: Path, work: Path, top: int) -> dict:
                 editorial_cum[key] = editorial_cum.get(key, 0.0) + ct
     rows.sort(reverse=True)
     by_self = sorted(rows, key=lambda r: r[1], reverse=True)
+    wrappers = [r for r in rows if r[0] < 0.9 * total]  # leave out runpy, main() and the like
     return {
         "builder": builder,
         "profiled_seconds": round(total, 3),
         "top_cumulative": [{"cum_s": round(c, 3), "self_s": round(t, 3), "calls": n, "function": f}
-                           for c, t, n, f in rows[:top]],
+                           for c, t, n, f in wrappers[:top]],
         "top_self": [{"self_s": round(t, 3), "cum_s": round(c, 3), "calls": n, "function": f}
                      for c, t, n, f in by_self[:top]],
+        "by_package_s": package_times(stats),
         "editorial_self_s": round(editorial_self, 3),
         "editorial_entry_points_cum_s": dict(sorted(((k, round(v, 3)) for k, v in editorial_cum.items()),
                                                     key=lambda kv: -kv[1])[:10]),
     }
+
+
+#: Packages whose inclusive time (imports, event handlers, templates) the profile reports.
+PACKAGES = {
+    "editorial (our extension)": f"{os.sep}editorial{os.sep}",
+    "theme (pydata + book)": "_sphinx_theme",
+    "bibliography (bibtex, pybtex)": ("sphinxcontrib" + os.sep + "bibtex", f"{os.sep}pybtex", "latexcodec"),
+    "myst-parser, markdown-it": ("myst_parser", "markdown_it", "mdit_py_plugins"),
+    "jinja2 (templates)": f"{os.sep}jinja2{os.sep}",
+    "docutils": f"{os.sep}docutils{os.sep}",
+    "beautifulsoup": f"{os.sep}bs4{os.sep}",
+    "search index (snowball)": "snowballstemmer",
+}
+
+
+def _package(filename: str) -> str | None:
+    for name, markers in PACKAGES.items():
+        if any(marker in filename for marker in ((markers,) if isinstance(markers, str) else markers)):
+            return name
+    return None
+
+
+def package_times(stats: pstats.Stats) -> dict[str, float]:
+    """Own time spent in each package's code (compiled templates count for the theme that ships
+    them); the figures add up to the profiled total, so none is counted twice."""
+    own: dict[str, float] = {}
+    for (filename, _line, _func), (_cc, _nc, tt, _ct, _callers) in stats.stats.items():
+        package = _package(filename) or ("sphinx" if f"{os.sep}sphinx{os.sep}" in filename else "python and the rest")
+        own[package] = own.get(package, 0.0) + tt
+    return {name: round(seconds, 3) for name, seconds in sorted(own.items(), key=lambda kv: -kv[1])}
 
 
 def _short(filename: str) -> str:
@@ -590,6 +644,8 @@ def print_table(report: dict) -> None:
         ("clean HTML (ours)", f"{b['html']['median']:.2f} s ± {b['html']['spread'] / 2:.2f}"),
         ("clean HTML (bare baseline)", f"{b['bare_html']['median']:.2f} s ± {b['bare_html']['spread'] / 2:.2f}"),
         ("  ratio ours / bare", f"{b['html_ratio']:.2f}x   target ≤ {TARGETS['html_ratio']}x: {t['html_ratio']['verdict']}"),
+        ("  ours with the basic theme", f"{b['html_basic_theme']['median']:.2f} s = {b['html_basic_theme_ratio']:.2f}x bare "
+                                        "(all but the theme)"),
         ("clean LaTeX (Sphinx)", f"{b['latex']['median']:.2f} s ± {b['latex']['spread'] / 2:.2f}"),
         ("TeX engine (make all-pdf)", f"{b['tex']['median']:.2f} s ± {b['tex']['spread'] / 2:.2f}"),
         ("  full HTML + PDF, clean", f"{b['full_clean_s']:.2f} s   target ≤ {TARGETS['full_clean_s']:.0f} s: {t['full_clean_s']['verdict']}"),
@@ -603,9 +659,9 @@ def print_table(report: dict) -> None:
     ]
     for point in report["scaling"]["points"]:
         rows.append((f"{point['copies']:>3}x chapters ({point['chapters']})",
-                     f"HTML {point['html_s']:.1f} s, LaTeX {point['latex_s']:.1f} s, TeX {point['tex_s']:.1f} s"
+                     f"HTML {point['html_s']:.1f} s ({point['html_ratio']:.2f}x bare), LaTeX {point['latex_s']:.1f} s, TeX {point['tex_s']:.1f} s"
                      + (f", {point['pdf_pages']} pages" if point.get("pdf_pages") else "")))
-    for key in ("html_s", "tex_s"):
+    for key in ("html_s", "bare_html_s", "latex_s", "tex_s"):
         fit = report["scaling"]["fit"].get(key)
         if fit:
             rows.append((f"  {key[:-2]} cost per copy", f"{fit['per_copy_s']:.3f} s (R² {fit['r_squared']}; marginal {fit['marginal_per_copy_s']})"))
@@ -620,14 +676,17 @@ def print_table(report: dict) -> None:
     print("Top by own time:")
     for row in prof["top_self"]:
         print(f"  {row['self_s']:7.3f} s self {row['cum_s']:7.3f} s cum  {row['function']}")
+    print("Own time by package (adds up to the profiled total):")
+    for name, seconds in prof["by_package_s"].items():
+        print(f"  {seconds:7.3f} s  {name}")
     print(f"Editorial extension: {prof['editorial_self_s']:.3f} s of own time; entry points (cumulative):")
     for name, seconds in prof["editorial_entry_points_cum_s"].items():
         print(f"  {seconds:7.3f} s  {name}")
     print(f"\nHeaviest resources of {w['ours']['page']}:")
     for resource in w["ours"]["resources"][:8]:
         print(f"  {resource['transferred'] / 1024:7.1f} KB  ({resource['uncompressed'] / 1024:7.1f} KB unpacked)  {resource['url']}")
-    if report["warnings"]:
-        print(f"\nWarnings in the timed builds: {report['warnings']}")
+    for build, found in report["warnings"].items():
+        print(f"\n{found['count']} warnings in the {build} build, first: {found['first'][0]}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -646,7 +705,7 @@ def main(argv: list[str] | None = None) -> int:
     pdf_name = tomllib.loads((args.source / "pyproject.toml").read_text())["tool"]["edition"]["pdf"]
     work = Path(tempfile.mkdtemp(prefix="edition-bench-"))
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    warnings: dict[str, int] = {}
+    warnings: dict[str, list[str]] = {}
     try:
         tree = copy_project(args.source, work / "x1")
         bare_docs = bare_tree(tree, work / "x1")
@@ -654,6 +713,7 @@ def main(argv: list[str] | None = None) -> int:
 
         html, html_out, warnings["html"] = clean_html(tree.docs, work, args.runs, "ours")
         bare, bare_out, warnings["bare_html"] = clean_html(bare_docs, work, args.runs, "bare")
+        no_theme, _, _ = clean_html(tree.docs, work, args.runs, "ours-basic-theme", basic_theme_conf(tree))
         latex, tex, pdf, warnings["latex"] = clean_pdf(tree, work, args.pdf_runs, "ours", pdf_name)
         incremental, edited = incremental_html(tree, work, args.runs)
         pdf_info = pdf_facts(pdf)
@@ -667,13 +727,17 @@ def main(argv: list[str] | None = None) -> int:
         profile = profile_phase(slowest, tree.docs, work, args.top)
 
         points = [{"copies": 1, "chapters": len(tree.chapters), "html_s": html["median"],
+                   "bare_html_s": bare["median"], "html_ratio": round(html["median"] / bare["median"], 2),
                    "latex_s": latex["median"], "tex_s": tex["median"], "pdf_pages": pdf_info["pages"]}]
         for copies in args.scales:
             scaled = copy_project(args.source, work / f"x{copies}")
             replicate(scaled, copies)
             label = f"x{copies}"
             scaled_html, _, warnings[f"{label}_html"] = clean_html(scaled.docs, work, 1, label)
-            point = {"copies": copies, "chapters": len(chapter_names(scaled.docs)), "html_s": scaled_html["median"]}
+            scaled_bare, _, _ = clean_html(bare_tree(scaled, scaled.root), work, 1, f"{label}-bare")
+            point = {"copies": copies, "chapters": len(chapter_names(scaled.docs)), "html_s": scaled_html["median"],
+                     "bare_html_s": scaled_bare["median"],
+                     "html_ratio": round(scaled_html["median"] / scaled_bare["median"], 2)}
             if not args.no_scale_pdf:
                 scaled_latex, scaled_tex, scaled_pdf, warnings[f"{label}_latex"] = clean_pdf(scaled, work, 1, label, pdf_name)
                 point.update(latex_s=scaled_latex["median"], tex_s=scaled_tex["median"],
@@ -682,7 +746,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work / f"x{copies}", ignore_errors=True)
         fit = {}
         if len(points) > 2:
-            for key in ("html_s", "latex_s", "tex_s"):
+            for key in ("html_s", "bare_html_s", "latex_s", "tex_s"):
                 if all(key in p for p in points):
                     fit[key] = linearity(points, key)
 
@@ -697,7 +761,8 @@ def main(argv: list[str] | None = None) -> int:
                         "pydata_sphinx_theme": _version("pydata_sphinx_theme")},
             "commit": _git_commit(args.source),
             "chapters": tree.chapters,
-            "builds": {"html": html, "bare_html": bare, "html_ratio": round(ratio, 3), "latex": latex, "tex": tex,
+            "builds": {"html": html, "bare_html": bare, "html_ratio": round(ratio, 3),
+                       "html_basic_theme": no_theme, "html_basic_theme_ratio": round(no_theme["median"] / bare["median"], 3), "latex": latex, "tex": tex,
                        "full_clean_s": round(full, 3), "incremental": incremental, "incremental_edit": edited},
             "page_weight": {"ours": ours_weight, "bare": bare_weight,
                             "ratio": round(ours_weight["transferred_bytes"] / bare_weight["transferred_bytes"], 2),
@@ -705,7 +770,7 @@ def main(argv: list[str] | None = None) -> int:
             "pdf": pdf_info,
             "profile": profile,
             "scaling": {"points": points, "fit": fit},
-            "warnings": {k: v for k, v in warnings.items() if v},
+            "warnings": {k: {"count": len(v), "first": v[:5]} for k, v in warnings.items() if v},
             "targets": {
                 "full_clean_s": {"value": round(full, 2), "target": TARGETS["full_clean_s"], "verdict": verdict(full, TARGETS["full_clean_s"])},
                 "incremental_s": {"value": incremental["median"], "target": TARGETS["incremental_s"],
