@@ -659,12 +659,14 @@ def print_table(report: dict) -> None:
     ]
     for point in report["scaling"]["points"]:
         rows.append((f"{point['copies']:>3}x chapters ({point['chapters']})",
-                     f"HTML {point['html_s']:.1f} s ({point['html_ratio']:.2f}x bare), LaTeX {point['latex_s']:.1f} s, TeX {point['tex_s']:.1f} s"
-                     + (f", {point['pdf_pages']} pages" if point.get("pdf_pages") else "")))
-    for key in ("html_s", "bare_html_s", "latex_s", "tex_s"):
+                     f"HTML {point['html_s']:.1f} s ({point['html_ratio']:.2f}x bare; basic theme "
+                     f"{point['basic_theme_html_s']:.1f} s)"
+                     + (f", LaTeX {point['latex_s']:.1f} s, TeX {point['tex_s']:.1f} s, {point['pdf_pages']} pages"
+                        if "latex_s" in point else "")))
+    for key in ("html_s", "basic_theme_html_s", "bare_html_s", "latex_s", "tex_s"):
         fit = report["scaling"]["fit"].get(key)
         if fit:
-            rows.append((f"  {key[:-2]} cost per copy", f"{fit['per_copy_s']:.3f} s (R² {fit['r_squared']}; marginal {fit['marginal_per_copy_s']})"))
+            rows.append((f"  {key[:-2].replace('_', ' ')} per copy", f"{fit['per_copy_s']:.3f} s (R² {fit['r_squared']}; marginal {fit['marginal_per_copy_s']})"))
     width = max(len(name) for name, _ in rows)
     print()
     for name, value in rows:
@@ -727,7 +729,7 @@ def main(argv: list[str] | None = None) -> int:
         profile = profile_phase(slowest, tree.docs, work, args.top)
 
         points = [{"copies": 1, "chapters": len(tree.chapters), "html_s": html["median"],
-                   "bare_html_s": bare["median"], "html_ratio": round(html["median"] / bare["median"], 2),
+                   "bare_html_s": bare["median"], "basic_theme_html_s": no_theme["median"], "html_ratio": round(html["median"] / bare["median"], 2),
                    "latex_s": latex["median"], "tex_s": tex["median"], "pdf_pages": pdf_info["pages"]}]
         for copies in args.scales:
             scaled = copy_project(args.source, work / f"x{copies}")
@@ -735,8 +737,9 @@ def main(argv: list[str] | None = None) -> int:
             label = f"x{copies}"
             scaled_html, _, warnings[f"{label}_html"] = clean_html(scaled.docs, work, 1, label)
             scaled_bare, _, _ = clean_html(bare_tree(scaled, scaled.root), work, 1, f"{label}-bare")
+            scaled_basic, _, _ = clean_html(scaled.docs, work, 1, f"{label}-basic-theme", basic_theme_conf(scaled))
             point = {"copies": copies, "chapters": len(chapter_names(scaled.docs)), "html_s": scaled_html["median"],
-                     "bare_html_s": scaled_bare["median"],
+                     "bare_html_s": scaled_bare["median"], "basic_theme_html_s": scaled_basic["median"],
                      "html_ratio": round(scaled_html["median"] / scaled_bare["median"], 2)}
             if not args.no_scale_pdf:
                 scaled_latex, scaled_tex, scaled_pdf, warnings[f"{label}_latex"] = clean_pdf(scaled, work, 1, label, pdf_name)
@@ -746,7 +749,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work / f"x{copies}", ignore_errors=True)
         fit = {}
         if len(points) > 2:
-            for key in ("html_s", "bare_html_s", "latex_s", "tex_s"):
+            for key in ("html_s", "basic_theme_html_s", "bare_html_s", "latex_s", "tex_s"):
                 if all(key in p for p in points):
                     fit[key] = linearity(points, key)
 
