@@ -129,3 +129,10 @@ def serve(session: nox.Session) -> None:
     session.run("sphinx-autobuild", "--host", "127.0.0.1", "--port", "8000",
                 "--watch", str(ROOT / "editorial"), "--watch", str(ROOT / "bibliography.bib"),
                 *session.posargs, str(DOCS), str(BUILD / "serve"))
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmark build speed and page weight against a bare Sphinx baseline (bench-results/bench.json)."""
+    _install(session, "[bench]")
+    session.run("python", str(ROOT / "tools" / "bench.py"), *session.posargs)
