@@ -87,3 +87,16 @@ def test_pdf_has_the_index_and_the_chronology(pdf_text):
     assert "INDEX" in pdf_text.upper()
     assert "Meandrov, Mikhail Alekseyevich" in pdf_text
     assert "CHRONOLOGY" in pdf_text.upper()
+
+
+def test_pdf_index_page_references_are_real_pages(edition, pdf_text):
+    """Every page number the PDF index gives is a page of the PDF, and index entries are set in the
+    text face: a range printed without its dash ("1921" for 19–21) would fail here."""
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(edition.pdf).pages)
+    index = pdf_text[pdf_text.upper().rindex("INDEX"):]
+    references = [int(n) for n in re.findall(r"(?:, |–)(\d+)", index)]
+    assert references, "no page references found in the index"
+    assert max(references) <= pages, f"index refers to page {max(references)} of {pages}"
+    assert "–" in index, "no page range in the index"
