@@ -53,8 +53,11 @@ edition_index_terms = "index-terms.toml"  # anchors come from explicit labels on
 bibtex_bibfiles = ["../bibliography.bib"]
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
-# Stable ids, so bibliography.html#cite-fischer1952 survives a new entry (TOOLCHAIN.md, 5).
-bibtex_cite_id = "cite-{key}"
+# Stable ids, so bibliography.html#cite-2-fischer1952 survives a new entry (TOOLCHAIN.md, 5).
+# The bibliography page has three {bibliography} directives (sources, works they cite,
+# literature), and sphinxcontrib-bibtex makes an id for every entry in each of them, so the id
+# must name the group (1, 2, 3) as well as the key.
+bibtex_cite_id = "cite-{bibliography_count}-{key}"
 bibtex_footcite_id = "footcite-{key}"
 bibtex_bibliography_id = "bibliography-{bibliography_count}"
 bibtex_footbibliography_id = "footbibliography-{footbibliography_count}"
