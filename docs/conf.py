@@ -19,7 +19,8 @@ edition_subtitle = _edition["subtitle"]
 edition_editors = _edition["editors"]
 author = ", ".join(edition_editors)
 release = version = _project["project"]["version"]
-copyright = f"{_edition['year']}, {author}"
+edition_year = _edition["year"]
+copyright = f"{edition_year}, {author}"
 language = "en"
 html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", _edition["base-url"])
 edition_pdf = _edition["pdf"]

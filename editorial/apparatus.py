@@ -25,7 +25,7 @@ from sphinx.util.nodes import make_refnode, split_explicit_title
 
 from .manifest import seeds
 from .notes import NOTE_KINDS
-from .reading import reading_text
+from .reading import enclosing, reading_text
 
 logger = logging.getLogger(__name__)
 
@@ -150,9 +150,7 @@ class CollectEvents(SphinxTransform):
         for number, mention in enumerate(self.document.findall(event_mention), start=1):
             ident = f"event-{mention['event']}-{number}"
             mention["ids"].append(ident)
-            paragraph = mention.parent
-            while paragraph is not None and not isinstance(paragraph, nodes.paragraph):
-                paragraph = paragraph.parent
+            paragraph = enclosing(mention, nodes.paragraph)
             mentions.append({
                 "event": mention["event"], "words": mention.astext(), "id": ident,
                 "paragraph": paragraph["ids"][0] if paragraph is not None and paragraph["ids"] else "",

@@ -48,7 +48,7 @@ def chicago_citation(config, record: SeedRecord, fragment: str = "", locator: st
     where = f", {locator}" if locator else ""
     return (
         f"{head}“{record.title}.” In {config.project}: {config.edition_subtitle}, edited by {editors}, "
-        f"version {config.release}{where}. {config.copyright.split(',')[0]}. {page_url(config, record.key, fragment)}."
+        f"version {config.release}{where}. {config.edition_year}. {page_url(config, record.key, fragment)}."
     )
 
 
@@ -59,7 +59,7 @@ def bibtex_entry(config, record: SeedRecord) -> str:
         "booktitle": f"{config.project}: {config.edition_subtitle}",
         "editor": " and ".join("{" + name + "}" for name in config.edition_editors),
         "edition": f"version {config.release}",
-        "year": config.copyright.split(",")[0],
+        "year": config.edition_year,
         "url": page_url(config, record.key),
     }
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items() if value)
@@ -136,8 +136,8 @@ def highwire_meta(app: Sphinx, pagename: str, templatename: str, context: dict, 
     tags += [("citation_editor", name) for name in config.edition_editors]
     tags += [
         ("citation_book_title", f"{config.project}: {config.edition_subtitle}"),
-        ("citation_publication_date", config.copyright.split(",")[0]),
-        ("citation_date", config.copyright.split(",")[0]),
+        ("citation_publication_date", config.edition_year),
+        ("citation_date", config.edition_year),
         ("citation_edition", f"version {config.release}"),
         ("citation_language", record.language),
         ("citation_public_url", page_url(config, pagename)),
@@ -152,6 +152,7 @@ def setup(app: Sphinx) -> None:
     app.add_config_value("edition_subtitle", "", "env", str)
     app.add_config_value("edition_editors", [], "env", list)
     app.add_config_value("edition_pdf", "edition.pdf", "env", str)
+    app.add_config_value("edition_year", "", "env", str)
     app.add_transform(CiteThisChapter)
     app.connect("html-page-context", highwire_meta)
     app.connect("html-page-context", description_meta, priority=400)  # before sphinxext-opengraph

@@ -9,8 +9,6 @@ with the seed's exact characters.  Everything else must match: quotes, dashes, n
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
@@ -19,7 +17,7 @@ from sphinx.util import logging
 
 from .furniture import furniture
 from .manifest import seeds
-from .reading import reading_text
+from .reading import enclosing, reading_text
 
 logger = logging.getLogger(__name__)
 
@@ -57,14 +55,8 @@ def reading_paragraphs(container: nodes.Element) -> list[nodes.paragraph]:
     return [
         paragraph
         for paragraph in container.findall(nodes.paragraph)
-        if not any(isinstance(a, (nodes.footnote, nodes.admonition)) for a in _ancestors(paragraph))
+        if enclosing(paragraph, nodes.footnote, nodes.admonition) is None
     ]
-
-
-def _ancestors(node: nodes.Node) -> Iterator[nodes.Node]:
-    while node.parent is not None:
-        node = node.parent
-        yield node
 
 
 def text_of(paragraph: nodes.Element) -> str:
@@ -152,7 +144,7 @@ class ReadingTextFidelity(SphinxTransform):
                     )
                     return
             paragraph["seed_line"] = line_number
-            paragraph["furniture"] = any(isinstance(a, furniture) for a in _ancestors(paragraph))
+            paragraph["furniture"] = enclosing(paragraph, furniture) is not None
         if len(paragraphs) > len(lines):
             extra = paragraphs[len(lines)]
             logger.warning(

@@ -19,7 +19,7 @@ from sphinx.util.docutils import SphinxRole
 from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 
-from .reading import reading_text
+from .reading import enclosing, reading_text
 
 logger = logging.getLogger(__name__)
 
@@ -61,12 +61,6 @@ def _references(footnote: nodes.Element) -> bool:
     return any(ref.get("refdomain") == "std" for ref in footnote.findall(addnodes.pending_xref))
 
 
-def _paragraph_of(node: nodes.Node) -> nodes.Element | None:
-    while node is not None and not isinstance(node, nodes.paragraph):
-        node = node.parent
-    return node
-
-
 class CollectNotes(SphinxTransform):
     """Check every note of a chapter and record it on the environment."""
 
@@ -98,7 +92,7 @@ class CollectNotes(SphinxTransform):
                                location=footnote, type="edition", subtype="note")
             footnote["classes"] += ["edition-note", f"note-{kind}"]
             reference = references.get(ident)
-            paragraph = _paragraph_of(reference) if reference is not None else None
+            paragraph = enclosing(reference, nodes.paragraph)
             paragraph_ident = paragraph["ids"][0] if paragraph is not None and paragraph["ids"] else ""
             if ident in std.anonlabels and std.anonlabels[ident][0] != docname:
                 logger.warning("note label %r is already used in %s", ident, std.anonlabels[ident][0],
@@ -168,9 +162,7 @@ def depart_note_kind_html(self: HTML5Translator, node: note_kind) -> None:
 
 def visit_note_kind_latex(self: LaTeXTranslator, node: note_kind) -> None:
     # The footnote's own id becomes a named destination (docname:note-id), like a paragraph's.
-    footnote = node.parent
-    while footnote is not None and not isinstance(footnote, nodes.footnote):
-        footnote = footnote.parent
+    footnote = enclosing(node, nodes.footnote)
     if footnote is not None and footnote["ids"]:
         self.body.append(self.hypertarget(footnote["ids"][0], anchor=True))
     self.body.append(r"\editionnotekind{")

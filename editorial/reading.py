@@ -14,6 +14,13 @@ from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 
 
+def enclosing(node: nodes.Node | None, *classes: type[nodes.Node]) -> nodes.Element | None:
+    """The node itself or its nearest ancestor that is an instance of one of ``classes``."""
+    while node is not None and not isinstance(node, classes):
+        node = node.parent
+    return node
+
+
 class reading_text(nodes.container):
     """The region of a chapter that reproduces its seed."""
 

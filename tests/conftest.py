@@ -27,12 +27,33 @@ def rootdir() -> Path:
     return Path(__file__).parent / "roots"
 
 
-def sphinx_build(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def sphinx_build(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run sphinx-build as a reader of the README would, capturing what it prints."""
     return subprocess.run(
         [sys.executable, "-m", "sphinx", *args], cwd=cwd, capture_output=True, text=True,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        env=env if env is not None else {**os.environ, "PYTHONWARNINGS": "ignore"},
     )
+
+
+#: What a copy of the project needs in order to build: sources, seeds, extension, metadata.
+PROJECT_FILES = ("docs", "seeds", "editorial", "bibliography.bib", "pyproject.toml", "noxfile.py", "anchors.lock")
+
+
+def copy_project(destination: Path) -> Path:
+    """A private copy of the project, to break or to build, without build output or caches."""
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("_build", "__pycache__"))
+        else:
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A private copy of the project to break."""
+    return copy_project(tmp_path)
 
 
 @dataclass(frozen=True)

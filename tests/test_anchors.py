@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import MANIFEST, ROOT, Edition
-from test_bad_input import build, edit, project  # noqa: F401  (fixture)
+from test_bad_input import build, edit
 
 LOCKED = [
     line.strip() for line in (ROOT / "anchors.lock").read_text(encoding="utf-8").splitlines()
@@ -141,7 +141,7 @@ def test_sitemap_lists_the_chapters(edition):
         assert f"/{key}.html</loc>" in sitemap
 
 
-def test_removed_label_fails_naming_the_anchor(project):  # noqa: F811
+def test_removed_label_fails_naming_the_anchor(project):
     edit(project / "docs" / "konr.md", "(konr-headnote)=\n", "")
     status, output = build(project)
     assert status != 0
@@ -149,7 +149,7 @@ def test_removed_label_fails_naming_the_anchor(project):  # noqa: F811
     assert "locked address konr.html#konr-headnote is no longer provided" in output
 
 
-def test_renamed_page_fails_unless_redirected(project):  # noqa: F811
+def test_renamed_page_fails_unless_redirected(project):
     (project / "docs" / "konr.md").rename(project / "docs" / "konr-chapter.md")
     edit(project / "docs" / "index.md", "\nkonr\n", "\nkonr-chapter\n")
     status, output = build(project)

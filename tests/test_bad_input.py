@@ -3,35 +3,15 @@
 from __future__ import annotations
 
 import os
-import shutil
+import sys
 from pathlib import Path
 
-import pytest
-
-from conftest import ROOT, sphinx_build
+from conftest import sphinx_build
 
 
-@pytest.fixture
-def project(tmp_path) -> Path:
-    """A private copy of the project to break."""
-    for name in ("docs", "seeds", "editorial"):
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("_build", "__pycache__"))
-    for name in ("bibliography.bib", "pyproject.toml", "anchors.lock"):
-        shutil.copy2(ROOT / name, tmp_path / name)
-    return tmp_path
-
-
-def build(project: Path, builder: str = "html", env: dict | None = None):
-    result = sphinx_build("-b", builder, "-n", "-W", "--keep-going", "-q", "docs", "_build/out", cwd=project) \
-        if env is None else _build_with_env(project, builder, env)
+def build(project: Path, builder: str = "html", env: dict | None = None) -> tuple[int, str]:
+    result = sphinx_build("-b", builder, "-n", "-W", "--keep-going", "-q", "docs", "_build/out", cwd=project, env=env)
     return result.returncode, result.stdout + result.stderr
-
-
-def _build_with_env(project: Path, builder: str, env: dict):
-    import subprocess
-    import sys
-    return subprocess.run([sys.executable, "-m", "sphinx", "-b", builder, "-W", "-q", "docs", "_build/out"],
-                          cwd=project, capture_output=True, text=True, env=env)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -88,8 +68,7 @@ def test_duplicate_label(project):
 def test_missing_tex_names_the_install_command(project, tmp_path):
     bare = tmp_path / "bin"
     bare.mkdir()
-    env = {"PATH": str(bare), "HOME": str(tmp_path), "PYTHONPATH": os.pathsep.join(
-        p for p in __import__("sys").path if p)}
+    env = {"PATH": str(bare), "HOME": str(tmp_path), "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     status, output = build(project, "latex", env=env)
     assert status != 0
     assert "xelatex" in output and "apt-get install -y --no-install-recommends" in output

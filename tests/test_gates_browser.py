@@ -17,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from conftest import ROOT, Edition, sphinx_build
+from conftest import Edition, copy_project, sphinx_build
 from gates import VIEWPORTS, axe_source, html_pages, launch_chromium, serve
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]' (Playwright)")
@@ -141,11 +141,7 @@ def reader_html(edition: Edition, tmp_path_factory) -> Path:
     the project with one such note added to the KONR chapter, built the same way."""
     if _has_path(edition.html):
         return edition.html
-    project = tmp_path_factory.mktemp("reader-project")
-    for name in ("docs", "seeds", "editorial"):
-        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("_build", "__pycache__"))
-    for name in ("bibliography.bib", "pyproject.toml"):
-        shutil.copy2(ROOT / name, project / name)
+    project = copy_project(tmp_path_factory.mktemp("reader-project"))
     chapter = project / "docs" / "konr.md"
     text = chapter.read_text(encoding="utf-8")
     line = "Commander of the Reserve Troops"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import copy_project
 
 pytest.importorskip("nox", reason="pip install -e '.[test]' (the mutation suite runs the noxfile's build)")
 
@@ -56,15 +56,6 @@ def load_noxfile(project: Path):
         warnings.simplefilter("ignore", FutureWarning)
         spec.loader.exec_module(module)
     return module
-
-
-def copy_project(destination: Path) -> Path:
-    for name in ("docs", "seeds", "editorial"):
-        shutil.copytree(ROOT / name, destination / name, ignore=shutil.ignore_patterns("_build", "__pycache__"))
-    for name in ("bibliography.bib", "pyproject.toml", "noxfile.py", "anchors.lock"):
-        if (ROOT / name).exists():
-            shutil.copy2(ROOT / name, destination / name)
-    return destination
 
 
 def tree_digest(root: Path) -> str:
