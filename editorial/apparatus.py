@@ -25,6 +25,7 @@ from sphinx.util.nodes import make_refnode, split_explicit_title
 
 from .manifest import seeds
 from .notes import NOTE_KINDS
+from .paragraphs import paragraph_label
 from .reading import enclosing, reading_text
 
 logger = logging.getLogger(__name__)
@@ -53,8 +54,7 @@ def _chapter_order(env: BuildEnvironment) -> list[str]:
 
 def _note_item(app: Sphinx, fromdocname: str, docname: str, note: dict, with_chapter: bool) -> nodes.list_item:
     paragraph = nodes.paragraph()
-    where = f"¶ {note['paragraph'][1:]}" if note["paragraph"].startswith("p") else (
-        f"furniture {note['paragraph'][1:]}" if note["paragraph"] else "")
+    where = paragraph_label(note["paragraph"])
     if with_chapter:
         where = f"{seeds(app.env)[docname].short_title}, {where}"
     label = nodes.inline("", f"{where}: " if where else "", classes=["note-list-where"])
@@ -207,7 +207,7 @@ def build_event_table(app: Sphinx, node: dated_event, fromdocname: str) -> list[
     for docname, mention in rows:
         where = seeds(env)[docname].short_title
         if mention["paragraph"]:
-            where += f", ¶ {mention['paragraph'][1:]}"
+            where += f", {paragraph_label(mention['paragraph'])}"
         paragraph = nodes.paragraph()
         paragraph += make_refnode(app.builder, fromdocname, docname, mention["id"], nodes.inline("", where))
         paragraph += nodes.Text(": “")

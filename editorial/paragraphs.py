@@ -30,6 +30,13 @@ def paragraph_id(number: int, is_furniture: bool) -> str:
     return f"{'f' if is_furniture else 'p'}{number}"
 
 
+def paragraph_label(ident: str) -> str:
+    """How a paragraph id reads in the apparatus: "¶ 3" for the text, "furniture 2" for furniture."""
+    if not ident:
+        return ""
+    return f"¶ {ident[1:]}" if ident.startswith("p") else f"furniture {ident[1:]}"
+
+
 def label_name(docname: str, ident: str) -> str:
     """The cross-reference label of a paragraph: unique across the edition."""
     return f"{docname}-{ident}"
@@ -62,8 +69,7 @@ class NumberParagraphs(SphinxTransform):
                 marker = paragraph_number(number=number, ident=ident, furniture=is_furniture)
                 paragraph.insert(0, marker)
                 label = label_name(docname, ident)
-                sign = "furniture" if is_furniture else "¶"
-                title = f"{short_title}, {sign} {number}"
+                title = f"{short_title}, {paragraph_label(ident)}"
                 std.anonlabels[label] = (docname, ident)
                 std.labels[label] = (docname, ident, title)
 

@@ -100,3 +100,11 @@ def test_pdf_index_page_references_are_real_pages(edition, pdf_text):
     assert references, "no page references found in the index"
     assert max(references) <= pages, f"index refers to page {max(references)} of {pages}"
     assert "–" in index, "no page range in the index"
+
+
+def test_apparatus_names_furniture_lines_as_furniture(edition):
+    """A mention in a caption is cited as a furniture line, never as a paragraph of the text."""
+    escape = soup(edition, "chronology").find(id="event-pow-escape-1942")
+    places = [a.get_text() for a in escape.select("ul.event-mentions a")]
+    assert "Soviet POWs in Auschwitz, furniture 5" in places
+    assert "Soviet POWs in Auschwitz, ¶ 3" in places
