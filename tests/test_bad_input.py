@@ -73,3 +73,20 @@ def test_missing_tex_names_the_install_command(project, tmp_path):
     assert status != 0
     assert "xelatex" in output and "apt-get install -y --no-install-recommends" in output
     assert "texlive-xetex" in output
+
+
+def test_one_way_cross_reference_between_chapters(project):
+    # The Auschwitz chapter's only pointers to the KONR chapter are in aus-total; without them the
+    # KONR chapter still points at Auschwitz, and nothing points back.
+    edit(project / "docs" / "auschwitz-pows.md", " and\n    {ref}`konr-p6`", "")
+    status, output = build(project)
+    assert status != 0
+    assert "konr.md:" in output
+    assert "refers to chapter 'auschwitz-pows', but no note there refers back to 'konr'" in output
+
+
+def test_event_without_a_chronology_entry(project):
+    edit(project / "docs" / "konr.md", "<konr-prague-1944>", "<konr-prague-1945>")
+    status, output = build(project)
+    assert status != 0
+    assert "konr.md:" in output and "event 'konr-prague-1945' is not defined" in output
