@@ -292,9 +292,9 @@ def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEn
         {k: v for k, v in getattr(other, "edition_event_defs", {}).items() if v[0] in docnames})
 
 
-def sort_chronology(doctree: nodes.document) -> None:
+def sort_chronology(document: nodes.document) -> None:
     """Put the dated-event sections of each parent in date order, whatever order they were typed in."""
-    parents = {id(s.parent): s.parent for s in doctree.findall(nodes.section) if "dated-event" in s["classes"]}
+    parents = {id(s.parent): s.parent for s in document.findall(nodes.section) if "dated-event" in s["classes"]}
     for parent in parents.values():
         events = [child for child in parent.children if "dated-event" in child.get("classes", [])]
         first = parent.index(events[0])
@@ -304,8 +304,16 @@ def sort_chronology(doctree: nodes.document) -> None:
             parent.insert(first + offset, event)
 
 
+class SortChronology(SphinxTransform):
+    """Put the chronology in date order while reading, so its table of contents is in order too."""
+
+    default_priority = 809  # before the doctree-read event (880) collects the table of contents
+
+    def apply(self, **kwargs) -> None:
+        sort_chronology(self.document)
+
+
 def resolve_placeholders(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    sort_chronology(doctree)
     for node in list(doctree.findall(note_list)):
         node.replace_self(build_note_list(app, node, fromdocname))
     for node in list(doctree.findall(dated_event)):
@@ -339,6 +347,7 @@ def setup(app: Sphinx) -> None:
     app.add_role("event", EventRole())
     app.add_transform(IndexNames)
     app.add_transform(CollectEvents)
+    app.add_transform(SortChronology)
     app.connect("env-before-read-docs", init_env)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)

@@ -108,3 +108,10 @@ def test_apparatus_names_furniture_lines_as_furniture(edition):
     places = [a.get_text() for a in escape.select("ul.event-mentions a")]
     assert "Soviet POWs in Auschwitz, furniture 5" in places
     assert "Soviet POWs in Auschwitz, ¶ 3" in places
+
+
+def test_chronology_table_of_contents_is_in_date_order(edition):
+    """The page's own contents list follows the sorted entries, not the order they were typed in."""
+    page = soup(edition, "chronology")
+    toc = [a.get_text(strip=True)[:10] for a in page.select("nav.bd-toc-nav a, .bd-toc a") if a.get_text(strip=True)[:1].isdigit()]
+    assert toc and toc == sorted(toc)
