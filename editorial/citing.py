@@ -28,10 +28,9 @@ def display_name(name: str) -> str:
 
 def chicago_names(names: list[str]) -> str:
     """Chicago bibliography order: first author inverted, the rest as written."""
-    known = [name for name in names if name != "unknown"]
-    if not known:
+    if not names:
         return ""
-    shown = [known[0]] + [display_name(name) for name in known[1:]]
+    shown = [names[0]] + [display_name(name) for name in names[1:]]
     if len(shown) == 1:
         return shown[0]
     return ", ".join(shown[:-1]) + (", and " if len(shown) > 2 else " and ") + shown[-1]
@@ -42,7 +41,7 @@ def page_url(config, docname: str, fragment: str = "") -> str:
 
 
 def chicago_citation(config, record: SeedRecord, fragment: str = "", locator: str = "") -> str:
-    authors = chicago_names(record.authors)
+    authors = chicago_names(record.named_authors)
     editors = " and ".join(config.edition_editors)
     head = f"{authors}. " if authors else ""
     where = f", {locator}" if locator else ""
@@ -54,7 +53,7 @@ def chicago_citation(config, record: SeedRecord, fragment: str = "", locator: st
 
 def bibtex_entry(config, record: SeedRecord) -> str:
     fields = {
-        "author": " and ".join(name if "," in name else "{" + name + "}" for name in record.authors if name != "unknown"),
+        "author": " and ".join(name if "," in name else "{" + name + "}" for name in record.named_authors),
         "title": record.title,
         "booktitle": f"{config.project}: {config.edition_subtitle}",
         "editor": " and ".join("{" + name + "}" for name in config.edition_editors),
@@ -102,7 +101,7 @@ def page_description(app: Sphinx, pagename: str, doctree: nodes.document) -> str
     """A plain-text summary of the page: for a chapter from the manifest, else its first paragraph."""
     record = seeds(app.env).get(pagename)
     if record is not None:
-        authors = chicago_names(record.authors)
+        authors = chicago_names(record.named_authors)
         by = f" by {authors}" if authors else ""
         return (f"“{record.title}”{by}: the source text verbatim, with the editors' headnote and notes. "
                 f"A chapter of {app.config.project}.")
@@ -132,7 +131,7 @@ def highwire_meta(app: Sphinx, pagename: str, templatename: str, context: dict, 
         return
     config = app.config
     tags = [("citation_title", record.title)]
-    tags += [("citation_author", name) for name in record.authors if name != "unknown"]
+    tags += [("citation_author", name) for name in record.named_authors]
     tags += [("citation_editor", name) for name in config.edition_editors]
     tags += [
         ("citation_book_title", f"{config.project}: {config.edition_subtitle}"),

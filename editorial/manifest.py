@@ -39,7 +39,11 @@ class SeedRecord:
     short_title: str = ""
     source_editors: list[str] = field(default_factory=list)
     manifest_line: int = 0
-    extra: dict = field(default_factory=dict)
+
+    @property
+    def named_authors(self) -> list[str]:
+        """The authors the manifest can name ("unknown" stands for none)."""
+        return [name for name in self.authors if name != "unknown"]
 
     def text(self) -> str:
         return self.file.read_text(encoding="utf-8")
@@ -71,8 +75,7 @@ def load_manifest(manifest_path: Path) -> dict[str, SeedRecord]:
             raise ValueError(f"{manifest_path}:{line}: seed {key!r} lacks {', '.join(missing)}")
         known = {name: entry[name] for name in SeedRecord.__dataclass_fields__ if name in entry}
         known["file"] = manifest_path.parent / entry["file"]
-        extra = {name: value for name, value in entry.items() if name not in known}
-        records[key] = SeedRecord(key=key, manifest_line=line, extra=extra, **known)
+        records[key] = SeedRecord(key=key, manifest_line=line, **known)
     return records
 
 
