@@ -15,12 +15,14 @@ from sphinx.util.fileutil import copy_asset_file
 from . import (
     accessibility,
     anchors,
-    apparatus,
     bibliography,
+    chronology,
     citing,
     fidelity,
     furniture,
     manifest,
+    name_index,
+    note_list,
     notes,
     paragraphs,
     reading,
@@ -54,7 +56,7 @@ def _copy_assets(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     for module in (manifest, toolchain, bibliography, reading, furniture, fidelity, paragraphs, notes,
-                   apparatus, citing, anchors, accessibility):
+                   note_list, chronology, name_index, citing, anchors, accessibility):
         module.setup(app)
     app.connect("config-inited", _latex_options)
     app.connect("config-inited", _static_path)
