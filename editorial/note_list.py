@@ -51,6 +51,8 @@ def _note_item(app: Sphinx, fromdocname: str, docname: str, note: dict, with_cha
     words = summary.split()
     short = " ".join(words[:22]) + (" …" if len(words) > 22 else "")
     paragraph += [label, link, nodes.Text(f" — {short}")]
+    if note.get("basis"):
+        paragraph += nodes.inline("", f" ({note['basis']})", classes=["note-list-basis"])
     return nodes.list_item("", paragraph)
 
 
@@ -77,11 +79,13 @@ def build_note_list(app: Sphinx, node: note_list, fromdocname: str) -> list[node
         items = nodes.bullet_list()
         items += [_note_item(app, fromdocname, doc, note, True) for doc, note in entries]
         result.append(items)
-    result.insert(0, _count_table(env, table_rows))
+    resting_on_reference_works = [sum(bool(n.get("basis")) for n in notes_by_doc[doc]) for doc in _chapter_order(env)]
+    result.insert(0, _count_table(env, table_rows, ("of which rest on reference works only", resting_on_reference_works)))
     return result
 
 
-def _count_table(env: BuildEnvironment, rows: list[tuple[str, list[int]]]) -> nodes.table:
+def _count_table(env: BuildEnvironment, rows: list[tuple[str, list[int]]],
+                 after_total: tuple[str, list[int]]) -> nodes.table:
     chapters = [seeds(env)[doc].short_title for doc in _chapter_order(env)]
     table = nodes.table(classes=["note-counts"])
     group = nodes.tgroup(cols=len(chapters) + 2)
@@ -102,6 +106,8 @@ def _count_table(env: BuildEnvironment, rows: list[tuple[str, list[int]]]) -> no
         body += row([heading, *map(str, counts), str(sum(counts))])
     totals = [sum(counts[i] for _, counts in rows) for i in range(len(chapters))]
     body += row(["All", *map(str, totals), str(sum(totals))])
+    heading, counts = after_total
+    body += row([heading, *map(str, counts), str(sum(counts))])
     group += [head, body]
     return table
 
