@@ -199,6 +199,22 @@ def accessed(children, data):
     return Text("accessed ", _day_month_year(entry.fields["urldate"]))
 
 
+UNVERIFIED_NAMES = {"address": "place", "publisher": "publisher", "year": "year"}
+
+
+@node
+def unverified(children, data):
+    """``Place and year not verified by the editors.`` for the imprint fields no record showed."""
+    assert not children
+    entry = data["entry"]
+    names = [UNVERIFIED_NAMES.get(name.strip(), name.strip())
+             for name in entry.fields.get("unverified", "").split(",") if name.strip()]
+    if not names:
+        raise FieldIsMissing("unverified", entry)
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return Text(listed[0].upper() + listed[1:], " not verified by the editors")
+
+
 def dashify(text: Text) -> Text:
     return Text(Symbol("ndash")).join(text.split(re.compile(r"-+")))
 
@@ -251,7 +267,7 @@ class EditionStyle(UnsrtStyle):
         return optional[sentence[join(sep=", ")[optional_field("series"), optional[words["vol.", field("volume")]]]]]
 
     def notes(self):
-        return sentence[optional_field("note")]
+        return join(sep=" ")[optional[sentence[unverified]], sentence[optional_field("note")]]
 
     def get_book_template(self, e):
         return toplevel[

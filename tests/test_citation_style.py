@@ -161,6 +161,18 @@ def test_incomplete_records_fail_naming_the_line(build_edited):
     assert "'parrish1996' has authority 'famous'; use one of: source, scholarship" in message
 
 
+def test_an_imprint_no_record_shows_may_stay_unverified_and_says_so(build_edited, make_app, tmp_path):
+    message = build_edited(("refs.bib", "publisher = {Praeger}, address = {Westport, CT}, year = {1996},",
+                            "publisher = {Praeger}, year = {n.d.}, unverified = {address, year}, "
+                            "note = {Not found in the catalogues searched}, url = {http://example.org/b}, "
+                            "urldate = {2026-11-23},"))
+    assert "parrish1996" not in message, message
+    index = BeautifulSoup((tmp_path / "root" / "_build" / "html" / "index.html").read_text(encoding="utf-8"),
+                          "html.parser")
+    record = index.select_one("#cite-2-parrish1996 p").get_text(" ", strip=True)
+    assert "Place and year not verified by the editors. Not found in the catalogues searched." in record
+
+
 @pytest.mark.sphinx("latex", testroot=ROOT)
 def test_pdf_keeps_each_bibliography_group_in_place_with_the_same_labels(app):
     app.build()
