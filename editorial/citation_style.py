@@ -59,6 +59,8 @@ from .bibliography import entry_lines
 logger = logging.getLogger(__name__)
 
 STYLE_NAME = "edition"
+#: A label a reader can carry from a note to the bibliography, and that fits on a PDF line.
+LONGEST_LABEL = 60
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 MONTH_ABBREVIATIONS = {name[:3].lower(): number for number, name in enumerate(MONTHS, 1)}
@@ -340,7 +342,8 @@ def compute_labels(app: Sphinx) -> None:
     for key, label in labels.items():
         keys_by_label[label].append(key)
     clashes = {label: keys for label, keys in keys_by_label.items() if len(keys) > 1}
-    if not clashes:
+    too_long = {key: label for key, label in labels.items() if len(label) > LONGEST_LABEL}
+    if not clashes and not too_long:
         return
     lines: dict[str, tuple[Path, int]] = {}
     for name in app.config.bibtex_bibfiles:
@@ -355,6 +358,10 @@ def compute_labels(app: Sphinx) -> None:
             logger.warning("the label %r of %r also stands for %s; give one a distinct shorttitle, "
                            "shortauthor or shorthand", label, key, others,
                            location=f"{path}:{line}", type="edition", subtype="bibliography")
+    for key, label in sorted(too_long.items()):
+        path, line = lines.get(key.lower(), ("bibliography", 0))
+        logger.warning("the label %r of %r is longer than %d characters; give it a shorttitle or shortauthor",
+                       label, key, LONGEST_LABEL, location=f"{path}:{line}", type="edition", subtype="bibliography")
 
 
 def setup(app: Sphinx) -> None:

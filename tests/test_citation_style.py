@@ -111,6 +111,13 @@ def test_a_label_standing_for_two_works_fails_naming_both_entries(build_edited):
     assert "of 'museum' also stands for 'wp-prague'" in message
 
 
+def test_a_label_too_long_to_carry_fails(build_edited):
+    message = build_edited(("refs.bib", "title = {{Prague uprising}},",
+                            "title = {{The Prague uprising of May 1945 and the First Division of the KONR}},"))
+    assert re.search(r"refs\.bib:\d+: WARNING: the label 'Wikipedia, ‘The Prague uprising of May 1945 and the "
+                     r"First Division of the KONR’' of 'wp-prague' is longer than 60 characters", message), message
+
+
 def test_correction_on_reference_works_alone_fails_with_file_and_line(build_edited):
     message = build_edited(("chap.md", "{cite:p}`wp-prague,museum`", "{cite:p}`wp-prague`"))
     assert re.search(r"chap\.md:\d+: WARNING: correction note 'chap-correction' rests only on "
