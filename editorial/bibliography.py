@@ -40,9 +40,9 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
 COMMON_FIELDS = ("authority", "keywords")
 #: The ``authority`` classes (see editorial/notes.py for which of them can carry a correction).
 AUTHORITY_CLASSES = ("source", "scholarship", "primary", "institution", "reference", "popular")
-#: Imprint fields that may stay empty when no catalogue, publisher or book-trade record shows
-#: them: the entry names them in ``unverified`` and its ``note`` says what was searched.
-UNVERIFIABLE = ("address", "publisher", "year")
+#: Imprint fields (and the author of an unsigned-looking encyclopaedia entry) that may stay
+#: empty when no catalogue, publisher or book-trade record shows them: the entry names them in ``unverified`` and its ``note`` says what was searched.
+UNVERIFIABLE = ("author", "address", "publisher", "year")
 #: ``year = {n.d.}`` says explicitly that the work shows no date.
 YEAR = re.compile(r"^(\d{4}|n\.d\.)$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -83,8 +83,14 @@ def check_bibfiles(app: Sphinx) -> None:
             # neither file nor line, and Sphinx prints a bug-report banner for any exception, even
             # a SphinxError: stop here, after the one clear message.
             raise SystemExit(2) from exc
-        except BibliographyDataError:
-            continue  # a repeated key, reported above with its line
+        except BibliographyDataError as exc:
+            # A repeated key is reported above with its line; anything else (a field given twice)
+            # makes sphinxcontrib-bibtex drop the rest of the file: name the entry's line.
+            key = re.search(r"key (\S+)", str(exc))
+            if not any(len(starts) > 1 for starts in lines.values()):
+                line = lines.get(key.group(1).lower(), [0])[0] if key else 0
+                logger.warning("%s", exc, location=f"{path}:{line}", type="edition", subtype="bibliography")
+            continue
         for key, entry in data.entries.items():
             line = lines.get(key.lower(), [0])[0]
             for problem in record_problems(entry):
@@ -114,7 +120,7 @@ def record_problems(entry) -> list[str]:
         problems.append(f"has authority {authority!r}; use one of: {', '.join(AUTHORITY_CLASSES)}")
     if "year" in fields and not YEAR.match(fields["year"]):
         problems.append(f"has year {fields['year']!r}; give four digits, or n.d. when the work shows no date")
-    if fields.get("year") == "n.d." and "urldate" not in fields:
+    if fields.get("year") == "n.d." and "year" not in unverified and "urldate" not in fields:
         problems.append("has no date (n.d.) and no urldate: give the date it was consulted, YYYY-MM-DD")
     elif "url" in fields and "urldate" not in fields:
         problems.append("has a url but no urldate (the date it was consulted, YYYY-MM-DD)")

@@ -199,7 +199,7 @@ def accessed(children, data):
     return Text("accessed ", _day_month_year(entry.fields["urldate"]))
 
 
-UNVERIFIED_NAMES = {"address": "place", "publisher": "publisher", "year": "year"}
+UNVERIFIED_NAMES = {"author": "author", "address": "place", "publisher": "publisher", "year": "year"}
 
 
 @node
@@ -285,7 +285,7 @@ class EditionStyle(UnsrtStyle):
 
     def get_incollection_template(self, e):
         return toplevel[
-            sentence[self.format_names("author")],
+            optional[sentence[self.format_names("author")]],
             self.format_title(e, "title"),
             sentence[join(sep=", ")[
                 words["In", tag("em")[field("booktitle")]],
