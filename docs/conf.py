@@ -52,8 +52,10 @@ edition_index_terms = "index-terms.toml"  # anchors come from explicit labels on
 
 # -- Bibliography ----------------------------------------------------------------------------------
 bibtex_bibfiles = ["../bibliography.bib"]
-bibtex_default_style = "plain"
-bibtex_reference_style = "author_year"
+# The edition's own pybtex and sphinxcontrib-bibtex styles (editorial/citation_style.py): one
+# label per work ("Konev 2008", "Wikipedia, 'Prague uprising'"), the same in text and bibliography.
+bibtex_default_style = "edition"
+bibtex_reference_style = "edition"
 # Stable ids, so bibliography.html#cite-2-fischer1952 survives a new entry (TOOLCHAIN.md, 5).
 # The bibliography page has three {bibliography} directives (sources, works they cite,
 # literature), and sphinxcontrib-bibtex makes an id for every entry in each of them, so the id

@@ -17,6 +17,8 @@ from . import (
     anchors,
     apparatus,
     bibliography,
+    bibliography_pdf,
+    citation_style,
     citing,
     fidelity,
     furniture,
@@ -53,7 +55,7 @@ def _copy_assets(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    for module in (manifest, toolchain, bibliography, reading, furniture, fidelity, paragraphs, notes,
+    for module in (manifest, toolchain, bibliography, bibliography_pdf, citation_style, reading, furniture, fidelity, paragraphs, notes,
                    apparatus, citing, anchors, accessibility):
         module.setup(app)
     app.connect("config-inited", _latex_options)
@@ -64,7 +66,7 @@ def setup(app: Sphinx) -> dict:
     app.add_js_file("edition.js")
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -3,8 +3,9 @@
 sphinxcontrib-bibtex stops with a traceback and no file name on a syntax error, reports a repeated
 key without its line, and silently drops an entry that nothing cites.  This module reads the files
 first and names ``bibliography.bib:LINE`` for each problem: a syntax error (the build stops), a
-repeated key, a field the entry's type requires, and (once all chapters are read) an entry that no
-chapter cites.
+repeated key, a field the entry's type requires (a record a librarian can find the work by), a
+missing or unknown ``authority`` class, a malformed date, a web address without the date it was
+consulted, and (once all chapters are read) an entry that no chapter cites.
 """
 
 from __future__ import annotations
@@ -21,20 +22,27 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-#: Fields each entry type must have ("a|b": either one), after BibTeX's standard styles; for
-#: ``misc`` BibTeX requires nothing, the edition at least a title.
+#: Fields each entry type must have ("a|b": either one), after BibTeX's standard styles and what
+#: a library catalogue needs to find the work.  An unsigned article or web page has no author.
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
-    "article": ("author", "title", "journal", "year"),
-    "book": ("author|editor", "title", "publisher", "year"),
-    "inbook": ("author|editor", "title", "chapter|pages", "publisher", "year"),
-    "incollection": ("author", "title", "booktitle", "publisher", "year"),
+    "article": ("title", "journal", "year"),
+    "book": ("author|editor", "title", "publisher", "address", "year"),
+    "inbook": ("author|editor", "title", "chapter|pages", "publisher", "address", "year"),
+    "incollection": ("author", "title", "booktitle", "publisher", "address", "year"),
     "inproceedings": ("author", "title", "booktitle", "year"),
     "phdthesis": ("author", "title", "school", "year"),
     "mastersthesis": ("author", "title", "school", "year"),
     "techreport": ("author", "title", "institution", "year"),
-    "misc": ("title",),
-    "online": ("title",),
+    "misc": ("title", "year"),
+    "online": ("title", "url", "year"),
 }
+#: Every entry: what kind of work it is, and which group of the bibliography page lists it.
+COMMON_FIELDS = ("authority", "keywords")
+#: The ``authority`` classes (see editorial/notes.py for which of them can carry a correction).
+AUTHORITY_CLASSES = ("source", "scholarship", "primary", "institution", "reference", "popular")
+#: ``year = {n.d.}`` says explicitly that the work shows no date.
+YEAR = re.compile(r"^(\d{4}|n\.d\.)$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 ENTRY_START = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^,\s]+)\s*,", re.M)
 
@@ -75,13 +83,33 @@ def check_bibfiles(app: Sphinx) -> None:
         except BibliographyDataError:
             continue  # a repeated key, reported above with its line
         for key, entry in data.entries.items():
-            required = REQUIRED_FIELDS.get(entry.type.lower(), ())
-            fields = {name.lower() for name in entry.fields} | {role.lower() for role in entry.persons}
-            missing = [need for need in required if not any(name in fields for name in need.split("|"))]
-            if missing:
-                line = lines.get(key.lower(), [0])[0]
-                logger.warning("@%s entry %r lacks %s", entry.type, key, ", ".join(missing).replace("|", " or "),
+            line = lines.get(key.lower(), [0])[0]
+            for problem in record_problems(entry):
+                logger.warning("@%s entry %r %s", entry.type, key, problem,
                                location=f"{path}:{line}", type="edition", subtype="bibliography")
+
+
+def record_problems(entry) -> list[str]:
+    """What a catalogue-grade record of this entry lacks, each as a phrase."""
+    required = REQUIRED_FIELDS.get(entry.type.lower(), ()) + COMMON_FIELDS
+    fields = {name.lower(): value for name, value in entry.fields.items()}
+    present = set(fields) | {role.lower() for role in entry.persons}
+    problems = []
+    missing = [need for need in required if not any(name in present for name in need.split("|"))]
+    if missing:
+        problems.append("lacks " + ", ".join(missing).replace("|", " or "))
+    authority = fields.get("authority")
+    if authority is not None and authority not in AUTHORITY_CLASSES:
+        problems.append(f"has authority {authority!r}; use one of: {', '.join(AUTHORITY_CLASSES)}")
+    if "year" in fields and not YEAR.match(fields["year"]):
+        problems.append(f"has year {fields['year']!r}; give four digits, or n.d. when the work shows no date")
+    if fields.get("year") == "n.d." and "urldate" not in fields:
+        problems.append("has no date (n.d.) and no urldate: give the date it was consulted, YYYY-MM-DD")
+    elif "url" in fields and "urldate" not in fields:
+        problems.append("has a url but no urldate (the date it was consulted, YYYY-MM-DD)")
+    if "urldate" in fields and not ISO_DATE.match(fields["urldate"]):
+        problems.append(f"has urldate {fields['urldate']!r}; write it YYYY-MM-DD")
+    return problems
 
 
 def check_uncited(app: Sphinx, env: BuildEnvironment) -> None:

@@ -3,7 +3,12 @@
 A note is a MyST footnote whose text opens with the ``note`` role naming its kind, e.g.
 ``[^konr-reserve-army]: {note}`correction` The text calls …``.  Knowing the kind lets the build
 demand what the kind owes the reader (a correction cites its authority; a cross-reference links
-somewhere) and lets the apparatus pages list the notes by chapter and kind.  The notes are kept on
+somewhere) and lets the apparatus pages list the notes by chapter and kind.
+
+A note that corrects the source (correction, contradiction, spelling) must rest on at least one
+work that is more than a reference work or a popular page: the ``authority`` field of its entry
+in bibliography.bib says what kind of work it is.  Where no such work could be found, the note
+says so to the reader with ``{basis}`reference works only```, and the build accepts it.  The notes are kept on
 the build environment, purged and merged per document so incremental and parallel builds agree.
 """
 
@@ -18,6 +23,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
+from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from .reading import enclosing, reading_text
 
@@ -33,6 +39,17 @@ NOTE_KINDS: dict[str, tuple[str, str]] = {
     "clarification": ("Clarification", "citation"),
     "cross-reference": ("Cross-reference", "reference"),
 }
+
+#: Note kinds that correct the source, and the kinds of work that can be their authority
+#: (values of the ``authority`` field in bibliography.bib).
+CORRECTING_KINDS = ("correction", "contradiction", "spelling")
+AUTHORITATIVE = ("scholarship", "primary", "institution")
+#: A spelling note may rest on the edited page itself where it records what the page shows
+#: ("WorldWar" run together): the page is the evidence of its own letters.
+AUTHORITATIVE_FOR_SPELLING = (*AUTHORITATIVE, "source")
+#: ``{basis}`…```: what a note rests on when no authoritative work could be found.
+BASES = {"reference works only": "This note rests on reference works only: no scholarly, "
+                                 "documentary or institutional source for it was found."}
 
 
 class note_kind(nodes.Inline, nodes.TextElement):
@@ -51,6 +68,33 @@ class NoteKindRole(SphinxRole):
         node = note_kind(NOTE_KINDS[kind][0], NOTE_KINDS[kind][0] + ".", kind=kind, editorial=True)
         self.set_source_info(node)
         return [node], []
+
+
+class note_basis(nodes.Inline, nodes.TextElement):
+    """The reader-visible statement that a note rests on reference works only."""
+
+
+class NoteBasisRole(SphinxRole):
+    """``{basis}`reference works only```: marks and explains a note without an authority."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        basis = " ".join(self.text.split())
+        if basis not in BASES:
+            logger.warning("unknown note basis %r; use one of: %s", basis, ", ".join(BASES),
+                           location=self.get_location(), type="edition", subtype="note")
+            return [], []
+        node = note_basis(BASES[basis], BASES[basis], basis=basis, editorial=True)
+        self.set_source_info(node)
+        return [node], []
+
+
+def cited_keys(footnote: nodes.Element) -> list[str]:
+    """The bibliography keys a note cites, in order."""
+    keys = []
+    for ref in footnote.findall(addnodes.pending_xref):
+        if ref.get("refdomain") == "cite":
+            keys += [target.key for target in parse_citation_targets(ref["reftarget"])]
+    return keys
 
 
 def _cites(footnote: nodes.Element) -> bool:
@@ -90,6 +134,9 @@ class CollectNotes(SphinxTransform):
             if owes == "reference" and not _references(footnote):
                 logger.warning("cross-reference note %r links to nothing", ident,
                                location=footnote, type="edition", subtype="note")
+            bases = [node["basis"] for node in footnote.findall(note_basis)]
+            if kind in CORRECTING_KINDS:
+                self.check_authority(footnote, ident, kind, bases)
             footnote["classes"] += ["edition-note", f"note-{kind}"]
             reference = references.get(ident)
             paragraph = enclosing(reference, nodes.paragraph)
@@ -108,8 +155,25 @@ class CollectNotes(SphinxTransform):
             collected.append({
                 "id": ident, "kind": kind, "paragraph": paragraph_ident,
                 "summary": summary, "line": footnote.line or 0, "targets": targets,
+                "basis": bases[0] if bases else "",
             })
         self.env.edition_notes[docname] = collected  # type: ignore[attr-defined]
+
+    def check_authority(self, footnote: nodes.footnote, ident: str, kind: str, bases: list[str]) -> None:
+        entries = self.env.get_domain("cite").bibdata.data.entries
+        authorities = {key: entries[key].fields.get("authority", "") for key in cited_keys(footnote)
+                       if key in entries}
+        accepted = AUTHORITATIVE_FOR_SPELLING if kind == "spelling" else AUTHORITATIVE
+        authoritative = [key for key, authority in authorities.items() if authority in accepted]
+        cited = ", ".join(f"{key} ({authority or 'no authority field'})" for key, authority in authorities.items())
+        if authoritative and bases:
+            logger.warning("%s note %r is marked {basis}`%s` but cites %s: drop the mark",
+                           kind, ident, bases[0], ", ".join(authoritative),
+                           location=footnote, type="edition", subtype="authority")
+        elif authorities and not authoritative and not bases:
+            logger.warning("%s note %r rests only on %s; cite a work of scholarship, a primary document or "
+                           "an institution's publication, or mark the note {basis}`reference works only`",
+                           kind, ident, cited, location=footnote, type="edition", subtype="authority")
 
 
 def check_cross_references(app: Sphinx, env: BuildEnvironment) -> None:
@@ -172,7 +236,29 @@ def depart_note_kind_latex(self: LaTeXTranslator, node: note_kind) -> None:
     self.body.append("} ")
 
 
+def visit_note_basis_html(self: HTML5Translator, node: note_basis) -> None:
+    self.body.append(self.starttag(node, "span", "", CLASS="note-basis"))
+
+
+def depart_note_basis_html(self: HTML5Translator, node: note_basis) -> None:
+    self.body.append("</span>")
+
+
+def visit_note_basis_latex(self: LaTeXTranslator, node: note_basis) -> None:
+    self.body.append(r"\editionnotebasis{")
+
+
+def depart_note_basis_latex(self: LaTeXTranslator, node: note_basis) -> None:
+    self.body.append("}")
+
+
 def setup(app: Sphinx) -> None:
+    app.add_node(
+        note_basis,
+        html=(visit_note_basis_html, depart_note_basis_html),
+        latex=(visit_note_basis_latex, depart_note_basis_latex),
+    )
+    app.add_role("basis", NoteBasisRole())
     app.add_node(
         note_kind,
         html=(visit_note_kind_html, depart_note_kind_html),

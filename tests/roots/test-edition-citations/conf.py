@@ -1,0 +1,12 @@
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "editorial"]
+latex_engine = "xelatex"
+latex_elements = {"fontpkg": r"\setmainfont{FreeSerif}\setsansfont{FreeSans}\setmonofont{FreeMono}"}
+edition_seed_manifest = "seeds/manifest.toml"
+exclude_patterns = ["seeds"]
+smartquotes = False
+bibtex_bibfiles = ["refs.bib"]
+bibtex_default_style = "edition"
+bibtex_reference_style = "edition"
+bibtex_cite_id = "cite-{bibliography_count}-{key}"
+edition_anchor_lockfile = ""
+myst_enable_extensions = ["colon_fence"]

@@ -1,0 +1,166 @@
+"""The edition's citation style and authority rule, on a tiny test root (sphinx.testing).
+
+One label per work, the same in the notes and in the bibliography; letters for one author's works
+of one year; short titles for bodies and reference works; a correcting note rests on an
+authority or says that it does not.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = "edition-citations"
+
+
+def _soup(app, name: str) -> BeautifulSoup:
+    return BeautifulSoup((app.outdir / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def _cited_labels(app) -> dict[str, set[str]]:
+    """Every citation label in the chapter and the bibliography ids it links to."""
+    links: dict[str, set[str]] = {}
+    for link in _soup(app, "chap").select("span.bibtex-citation a[href]"):
+        links.setdefault(link.get_text(), set()).add(link["href"].partition("#")[2])
+    return links
+
+
+def _bibliography_labels(app) -> dict[str, str]:
+    labels = {}
+    for entry in _soup(app, "index").select("div.citation[id]"):
+        label = entry.select_one("span.label").get_text().strip("[]")
+        assert label not in labels, f"the bibliography shows {label!r} twice"
+        labels[label] = entry["id"]
+    return labels
+
+
+@pytest.fixture
+def build_edited(make_app, rootdir: Path, tmp_path: Path) -> Callable[..., str]:
+    """Build a private copy of the root with ``(file, old, new)`` edits; return the warnings.
+
+    The edits come before the application is made, because the .bib files are read and
+    labelled when it starts (``builder-inited``), not when it builds."""
+
+    def build(*edits: tuple[str, str, str], builder: str = "html") -> str:
+        srcdir = tmp_path / "root"
+        shutil.copytree(rootdir / f"test-{ROOT}", srcdir)
+        for name, old, new in edits:
+            text = (srcdir / name).read_text(encoding="utf-8")
+            assert old in text, (name, old)
+            (srcdir / name).write_text(text.replace(old, new), encoding="utf-8")
+        app = make_app(builder, srcdir=srcdir)
+        app.build()
+        return app.warning.getvalue()
+
+    return build
+
+
+@pytest.mark.sphinx("html", testroot=ROOT)
+def test_each_label_names_one_work_in_text_and_bibliography(app, warning):
+    app.build()
+    assert warning.getvalue() == ""
+    cited = _cited_labels(app)
+    assert {label: ids for label, ids in cited.items()} == {
+        "Anders 2002": {"cite-1-page"},
+        "Wikipedia, ‘Prague uprising’": {"cite-2-wp-prague"},
+        "Auschwitz Museum, ‘Soviet POWs’": {"cite-2-museum"},
+        "Anders n.d.-a": {"cite-2-kleska"},
+        "Anders n.d.-b": {"cite-2-part4"},
+        "Parrish 1996": {"cite-2-parrish1996"},
+    }
+    bibliography = _bibliography_labels(app)
+    for label, ids in cited.items():
+        assert {bibliography[label]} == ids
+
+
+@pytest.mark.sphinx("html", testroot=ROOT)
+def test_several_works_are_separated_by_semicolons(app):
+    app.build()
+    citations = [span.get_text() for span in _soup(app, "chap").select("span.bibtex-citation")]
+    assert "[Auschwitz Museum, ‘Soviet POWs’; Wikipedia, ‘Prague uprising’]" in citations
+    assert "[Parrish 1996, p. 160]" in citations
+
+
+@pytest.mark.sphinx("html", testroot=ROOT)
+def test_bibliography_is_sorted_by_label_and_prints_each_date_once(app):
+    app.build()
+    assert list(_bibliography_labels(app)) == [
+        "Anders 2002",
+        "Anders n.d.-a", "Anders n.d.-b", "Auschwitz Museum, ‘Soviet POWs’", "Parrish 1996",
+        "Wikipedia, ‘Prague uprising’",
+    ]
+    page = _soup(app, "index").select_one("#cite-1-page p").get_text(" ", strip=True)
+    assert page.count("2002") == 1, page
+    assert "last updated 21 October 2002" in page
+    assert "accessed 23 November 2026" in page
+    book = _soup(app, "index").select_one("#cite-2-parrish1996 p").get_text(" ", strip=True)
+    assert "Parrish, Michael. The Lesser Terror . Westport, CT: Praeger, 1996." in book
+
+
+def test_a_label_standing_for_two_works_fails_naming_both_entries(build_edited):
+    message = build_edited(
+        ("refs.bib", "title = {{Soviet {POWs}}},", "title = {{Soviet POWs}}, shorttitle = {Prague uprising},"),
+        ("refs.bib", "shortauthor = {Auschwitz Museum},", "shortauthor = {Wikipedia},"))
+    assert re.search(r"refs\.bib:\d+: WARNING: the label 'Wikipedia, ‘Prague uprising’' of 'wp-prague' "
+                     r"also stands for 'museum'", message), message
+    assert "of 'museum' also stands for 'wp-prague'" in message
+
+
+def test_correction_on_reference_works_alone_fails_with_file_and_line(build_edited):
+    message = build_edited(("chap.md", "{cite:p}`wp-prague,museum`", "{cite:p}`wp-prague`"))
+    assert re.search(r"chap\.md:\d+: WARNING: correction note 'chap-correction' rests only on "
+                     r"wp-prague \(reference\)", message), message
+    assert "[edition.authority]" in message
+
+
+@pytest.mark.sphinx("html", testroot=ROOT)
+def test_marked_note_is_accepted_shown_and_recorded(app, warning):
+    app.build()
+    assert warning.getvalue() == ""
+    note = _soup(app, "chap").select_one("aside#chap-basis")
+    assert "rests on reference works only" in note.select_one("span.note-basis").get_text()
+    recorded = {note["id"]: note["basis"] for note in app.env.edition_notes["chap"]}
+    assert recorded["chap-basis"] == "reference works only"
+    assert recorded["chap-correction"] == ""
+
+
+def test_mark_on_a_note_that_has_an_authority_fails(build_edited):
+    message = build_edited(("chap.md", "Reference works differ {cite:p}`wp-prague`", "Differ {cite:p}`wp-prague,museum`"))
+    assert re.search(r"chap\.md:\d+: WARNING: contradiction note 'chap-basis' is marked "
+                     r"\{basis\}`reference works only` but cites museum", message), message
+
+
+def test_spelling_note_may_rest_on_the_page_itself_but_a_correction_may_not(build_edited):
+    message = build_edited(("chap.md", "{note}`spelling` The page has it so", "{note}`correction` The page has it so"))
+    assert "correction note 'chap-spelling' rests only on page (source)" in message
+
+
+def test_incomplete_records_fail_naming_the_line(build_edited):
+    message = build_edited(
+        ("refs.bib", "organization = {historykon.pl}, year = {n.d.},", "organization = {historykon.pl},"),
+        ("refs.bib", "url = {http://example.org/page4}, urldate = {2026-11-23},", "url = {http://example.org/page4},"),
+        ("refs.bib", "authority = {scholarship}", "authority = {famous}"),
+        ("refs.bib", "address = {Westport, CT}, ", ""),
+        ("refs.bib", "url = {http://example.org/page6}, urldate = {2026-11-23},", "url = {http://example.org/page6},"))
+    assert re.search(r"refs\.bib:16: WARNING: @online entry 'kleska' lacks year", message), message
+    assert re.search(r"refs\.bib:24: WARNING: @online entry 'part4' has no date \(n\.d\.\) and no urldate", message), message
+    assert re.search(r"refs\.bib:1: WARNING: @online entry 'page' has a url but no urldate", message), message
+    assert re.search(r"refs\.bib:9: WARNING: @book entry 'parrish1996' lacks address", message), message
+    assert "'parrish1996' has authority 'famous'; use one of: source, scholarship" in message
+
+
+@pytest.mark.sphinx("latex", testroot=ROOT)
+def test_pdf_keeps_each_bibliography_group_in_place_with_the_same_labels(app):
+    app.build()
+    (tex_file,) = app.outdir.glob("*.tex")
+    tex = tex_file.read_text(encoding="utf-8")
+    sources, literature = tex.index(r"\chapter{Sources}"), tex.index(r"\chapter{Literature}")
+    first_list, second_list = [m.start() for m in re.finditer(r"\\begin\{sphinxthebibliography\}", tex)]
+    assert sources < first_list < literature < second_list
+    assert r"\bibitem[Anders 2002]{index:cite-1-page}" in tex
+    assert r"\bibitem[Anders n.d.\sphinxhyphen{}a]{index:cite-2-kleska}" in tex
