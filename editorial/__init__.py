@@ -15,14 +15,16 @@ from sphinx.util.fileutil import copy_asset_file
 from . import (
     accessibility,
     anchors,
-    apparatus,
     bibliography,
     bibliography_pdf,
+    chronology,
     citation_style,
     citing,
     fidelity,
     furniture,
     manifest,
+    name_index,
+    note_list,
     notes,
     paragraphs,
     reading,
@@ -55,8 +57,8 @@ def _copy_assets(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    for module in (manifest, toolchain, bibliography, bibliography_pdf, citation_style, reading, furniture, fidelity, paragraphs, notes,
-                   apparatus, citing, anchors, accessibility):
+    for module in (manifest, toolchain, bibliography, bibliography_pdf, citation_style, reading, furniture,
+                   fidelity, paragraphs, notes, note_list, chronology, name_index, citing, anchors, accessibility):
         module.setup(app)
     app.connect("config-inited", _latex_options)
     app.connect("config-inited", _static_path)

@@ -40,6 +40,9 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
 COMMON_FIELDS = ("authority", "keywords")
 #: The ``authority`` classes (see editorial/notes.py for which of them can carry a correction).
 AUTHORITY_CLASSES = ("source", "scholarship", "primary", "institution", "reference", "popular")
+#: Imprint fields that may stay empty when no catalogue, publisher or book-trade record shows
+#: them: the entry names them in ``unverified`` and its ``note`` says what was searched.
+UNVERIFIABLE = ("address", "publisher", "year")
 #: ``year = {n.d.}`` says explicitly that the work shows no date.
 YEAR = re.compile(r"^(\d{4}|n\.d\.)$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -95,9 +98,17 @@ def record_problems(entry) -> list[str]:
     fields = {name.lower(): value for name, value in entry.fields.items()}
     present = set(fields) | {role.lower() for role in entry.persons}
     problems = []
-    missing = [need for need in required if not any(name in present for name in need.split("|"))]
+    unverified = {name.strip() for name in fields.get("unverified", "").split(",") if name.strip()}
+    missing = [need for need in required
+               if not any(name in present or name in unverified for name in need.split("|"))]
     if missing:
-        problems.append("lacks " + ", ".join(missing).replace("|", " or "))
+        problems.append("lacks " + ", ".join(missing).replace("|", " or ")
+                        + " (or name it in 'unverified' and say in 'note' what was searched)")
+    if unverified - set(UNVERIFIABLE):
+        problems.append(f"has unverified {', '.join(sorted(unverified - set(UNVERIFIABLE)))}; only "
+                        f"{', '.join(UNVERIFIABLE)} may stay unverified")
+    if unverified and "note" not in fields:
+        problems.append("leaves fields unverified without a note saying what was searched")
     authority = fields.get("authority")
     if authority is not None and authority not in AUTHORITY_CLASSES:
         problems.append(f"has authority {authority!r}; use one of: {', '.join(AUTHORITY_CLASSES)}")

@@ -59,6 +59,8 @@ from .bibliography import entry_lines
 logger = logging.getLogger(__name__)
 
 STYLE_NAME = "edition"
+#: A label a reader can carry from a note to the bibliography, and that fits on a PDF line.
+LONGEST_LABEL = 60
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 MONTH_ABBREVIATIONS = {name[:3].lower(): number for number, name in enumerate(MONTHS, 1)}
@@ -197,6 +199,22 @@ def accessed(children, data):
     return Text("accessed ", _day_month_year(entry.fields["urldate"]))
 
 
+UNVERIFIED_NAMES = {"address": "place", "publisher": "publisher", "year": "year"}
+
+
+@node
+def unverified(children, data):
+    """``Place and year not verified by the editors.`` for the imprint fields no record showed."""
+    assert not children
+    entry = data["entry"]
+    names = [UNVERIFIED_NAMES.get(name.strip(), name.strip())
+             for name in entry.fields.get("unverified", "").split(",") if name.strip()]
+    if not names:
+        raise FieldIsMissing("unverified", entry)
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return Text(listed[0].upper() + listed[1:], " not verified by the editors")
+
+
 def dashify(text: Text) -> Text:
     return Text(Symbol("ndash")).join(text.split(re.compile(r"-+")))
 
@@ -249,7 +267,7 @@ class EditionStyle(UnsrtStyle):
         return optional[sentence[join(sep=", ")[optional_field("series"), optional[words["vol.", field("volume")]]]]]
 
     def notes(self):
-        return sentence[optional_field("note")]
+        return join(sep=" ")[optional[sentence[unverified]], sentence[optional_field("note")]]
 
     def get_book_template(self, e):
         return toplevel[
@@ -340,7 +358,8 @@ def compute_labels(app: Sphinx) -> None:
     for key, label in labels.items():
         keys_by_label[label].append(key)
     clashes = {label: keys for label, keys in keys_by_label.items() if len(keys) > 1}
-    if not clashes:
+    too_long = {key: label for key, label in labels.items() if len(label) > LONGEST_LABEL}
+    if not clashes and not too_long:
         return
     lines: dict[str, tuple[Path, int]] = {}
     for name in app.config.bibtex_bibfiles:
@@ -355,6 +374,10 @@ def compute_labels(app: Sphinx) -> None:
             logger.warning("the label %r of %r also stands for %s; give one a distinct shorttitle, "
                            "shortauthor or shorthand", label, key, others,
                            location=f"{path}:{line}", type="edition", subtype="bibliography")
+    for key, label in sorted(too_long.items()):
+        path, line = lines.get(key.lower(), ("bibliography", 0))
+        logger.warning("the label %r of %r is longer than %d characters; give it a shorttitle or shortauthor",
+                       label, key, LONGEST_LABEL, location=f"{path}:{line}", type="edition", subtype="bibliography")
 
 
 def setup(app: Sphinx) -> None:

@@ -111,6 +111,13 @@ def test_a_label_standing_for_two_works_fails_naming_both_entries(build_edited):
     assert "of 'museum' also stands for 'wp-prague'" in message
 
 
+def test_a_label_too_long_to_carry_fails(build_edited):
+    message = build_edited(("refs.bib", "title = {{Prague uprising}},",
+                            "title = {{The Prague uprising of May 1945 and the First Division of the KONR}},"))
+    assert re.search(r"refs\.bib:\d+: WARNING: the label 'Wikipedia, ‘The Prague uprising of May 1945 and the "
+                     r"First Division of the KONR’' of 'wp-prague' is longer than 60 characters", message), message
+
+
 def test_correction_on_reference_works_alone_fails_with_file_and_line(build_edited):
     message = build_edited(("chap.md", "{cite:p}`wp-prague,museum`", "{cite:p}`wp-prague`"))
     assert re.search(r"chap\.md:\d+: WARNING: correction note 'chap-correction' rests only on "
@@ -152,6 +159,18 @@ def test_incomplete_records_fail_naming_the_line(build_edited):
     assert re.search(r"refs\.bib:1: WARNING: @online entry 'page' has a url but no urldate", message), message
     assert re.search(r"refs\.bib:9: WARNING: @book entry 'parrish1996' lacks address", message), message
     assert "'parrish1996' has authority 'famous'; use one of: source, scholarship" in message
+
+
+def test_an_imprint_no_record_shows_may_stay_unverified_and_says_so(build_edited, make_app, tmp_path):
+    message = build_edited(("refs.bib", "publisher = {Praeger}, address = {Westport, CT}, year = {1996},",
+                            "publisher = {Praeger}, year = {n.d.}, unverified = {address, year}, "
+                            "note = {Not found in the catalogues searched}, url = {http://example.org/b}, "
+                            "urldate = {2026-11-23},"))
+    assert "parrish1996" not in message, message
+    index = BeautifulSoup((tmp_path / "root" / "_build" / "html" / "index.html").read_text(encoding="utf-8"),
+                          "html.parser")
+    record = index.select_one("#cite-2-parrish1996 p").get_text(" ", strip=True)
+    assert "Place and year not verified by the editors. Not found in the catalogues searched." in record
 
 
 @pytest.mark.sphinx("latex", testroot=ROOT)

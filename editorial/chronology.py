@@ -1,21 +1,17 @@
-"""The generated apparatus: list of notes, chronology of dated events, index of names.
+"""The chronology: dated events, each with the words in which every source dates it.
 
-Nothing here is typed by hand.  The list of notes is built from the typed notes that
-:mod:`editorial.notes` records; the chronology from ``{event}`` roles in the reading text, grouped
-under the editors' ``dated-event`` entries; the index from one registry of names
-(``docs/index-terms.toml``) whose variants are found in the reading text.  Each generated entry
-links to the place it comes from, in HTML and in the PDF.
+The reading text marks a dating with ``{event}`the source's words <event-key>```; the editors
+define each event once with a ``dated-event`` directive (``docs/chronology.md``).  At resolve time
+every event lists, and links to, the places that mention it, so where the sources differ the
+reader sees it; the events are put in date order whatever order they were typed in.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
-from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
@@ -24,103 +20,11 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import make_refnode, split_explicit_title
 
 from .manifest import seeds
-from .notes import NOTE_KINDS
 from .paragraphs import paragraph_label
-from .reading import enclosing, reading_text
+from .reading import enclosing
 
 logger = logging.getLogger(__name__)
 
-
-# -- List of notes -------------------------------------------------------------------------------
-
-class note_list(nodes.General, nodes.Element):
-    """Placeholder replaced, once every chapter is read, by the list of notes."""
-
-
-class NoteListDirective(SphinxDirective):
-    """``{note-list}`` with ``:by: chapter`` (default) or ``:by: kind``."""
-
-    option_spec = {"by": lambda value: directives.choice(value, ("chapter", "kind"))}
-
-    def run(self) -> list[nodes.Node]:
-        node = note_list(by=self.options.get("by", "chapter"))
-        self.set_source_info(node)
-        return [node]
-
-
-def _chapter_order(env: BuildEnvironment) -> list[str]:
-    return [key for key in seeds(env) if key in getattr(env, "edition_notes", {})]
-
-
-def _note_item(app: Sphinx, fromdocname: str, docname: str, note: dict, with_chapter: bool) -> nodes.list_item:
-    paragraph = nodes.paragraph()
-    where = paragraph_label(note["paragraph"])
-    if with_chapter:
-        where = f"{seeds(app.env)[docname].short_title}, {where}"
-    label = nodes.inline("", f"{where}: " if where else "", classes=["note-list-where"])
-    link = make_refnode(app.builder, fromdocname, docname, note["id"],
-                        nodes.inline("", NOTE_KINDS[note["kind"]][0]))
-    summary = note["summary"]
-    summary = summary.split(".", 1)[1].strip() if summary.startswith(NOTE_KINDS[note["kind"]][0]) else summary
-    words = summary.split()
-    short = " ".join(words[:22]) + (" …" if len(words) > 22 else "")
-    paragraph += [label, link, nodes.Text(f" — {short}")]
-    return nodes.list_item("", paragraph)
-
-
-def build_note_list(app: Sphinx, node: note_list, fromdocname: str) -> list[nodes.Node]:
-    env = app.env
-    notes_by_doc = getattr(env, "edition_notes", {})
-    result: list[nodes.Node] = []
-    if node["by"] == "chapter":
-        for docname in _chapter_order(env):
-            title = env.titles[docname].astext() if docname in env.titles else docname
-            result.append(nodes.rubric("", f"{title} ({len(notes_by_doc[docname])} notes)"))
-            if notes_by_doc[docname]:  # LaTeX refuses an empty itemize
-                items = nodes.bullet_list()
-                items += [_note_item(app, fromdocname, docname, note, False) for note in notes_by_doc[docname]]
-                result.append(items)
-        return result
-    table_rows = []
-    for kind, (heading, _owes) in NOTE_KINDS.items():
-        entries = [(doc, n) for doc in _chapter_order(env) for n in notes_by_doc[doc] if n["kind"] == kind]
-        table_rows.append((heading, [sum(n["kind"] == kind for n in notes_by_doc[doc]) for doc in _chapter_order(env)]))
-        if not entries:
-            continue
-        result.append(nodes.rubric("", f"{heading} ({len(entries)})"))
-        items = nodes.bullet_list()
-        items += [_note_item(app, fromdocname, doc, note, True) for doc, note in entries]
-        result.append(items)
-    result.insert(0, _count_table(env, table_rows))
-    return result
-
-
-def _count_table(env: BuildEnvironment, rows: list[tuple[str, list[int]]]) -> nodes.table:
-    chapters = [seeds(env)[doc].short_title for doc in _chapter_order(env)]
-    table = nodes.table(classes=["note-counts"])
-    group = nodes.tgroup(cols=len(chapters) + 2)
-    table += group
-    for _ in range(len(chapters) + 2):
-        group += nodes.colspec(colwidth=1)
-
-    def row(cells: list[str]) -> nodes.row:
-        result = nodes.row()
-        for cell in cells:
-            result += nodes.entry("", nodes.paragraph("", cell))
-        return result
-
-    head = nodes.thead()
-    head += row(["Kind", *chapters, "All"])
-    body = nodes.tbody()
-    for heading, counts in rows:
-        body += row([heading, *map(str, counts), str(sum(counts))])
-    totals = [sum(counts[i] for _, counts in rows) for i in range(len(chapters))]
-    body += row(["All", *map(str, totals), str(sum(totals))])
-    group += [head, body]
-    return table
-
-
-# -- Chronology ----------------------------------------------------------------------------------
 
 class event_mention(nodes.Inline, nodes.TextElement):
     """Words of the reading text that date an event; the text is the seed's, unchanged."""
@@ -227,47 +131,6 @@ def check_event_keys(app: Sphinx, env: BuildEnvironment) -> None:
                                location=(docname, mention["line"]), type="edition", subtype="event")
 
 
-# -- Index of names --------------------------------------------------------------------------------
-
-def load_index_terms(path: Path) -> list[tuple[str, list[str], list[str]]]:
-    """(normalised form, variants found in texts, variant spellings that get a "see" entry)."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    terms = []
-    for category in ("persons", "places", "organisations"):
-        for name, entry in data.get(category, {}).items():
-            terms.append((name, entry.get("match", []), entry.get("see", [])))
-    return terms
-
-
-class IndexNames(SphinxTransform):
-    """Add an index entry, at the paragraph, for every registered name the reading text mentions."""
-
-    default_priority = 804  # after paragraph numbering: entries point at paragraph ids
-
-    def apply(self, **kwargs) -> None:
-        if not self.config.edition_index_terms:
-            return
-        path = Path(self.env.srcdir) / self.config.edition_index_terms
-        self.env.note_dependency(str(path))
-        terms = load_index_terms(path)
-        for container in self.document.findall(reading_text):
-            for paragraph in container.findall(nodes.paragraph):
-                if not paragraph["ids"] or paragraph.get("furniture"):
-                    continue
-                text = paragraph.astext()
-                entries = []
-                for name, variants, see in terms:
-                    for variant in variants:
-                        if re.search(rf"(?<!\w){re.escape(variant)}(?!\w)", text):
-                            entries.append(("single", name, paragraph["ids"][0], "", None))
-                            entries += [("see", f"{spelling}; {name}", paragraph["ids"][0], "", None)
-                                        for spelling in see if spelling in text]
-                            break
-                if entries:
-                    index = addnodes.index(entries=entries, inline=False)
-                    paragraph.insert(1, index)  # after the paragraph number
-
-
 # -- Environment bookkeeping -----------------------------------------------------------------------
 
 def init_env(app: Sphinx, env: BuildEnvironment, *args) -> None:
@@ -313,9 +176,7 @@ class SortChronology(SphinxTransform):
         sort_chronology(self.document)
 
 
-def resolve_placeholders(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    for node in list(doctree.findall(note_list)):
-        node.replace_self(build_note_list(app, node, fromdocname))
+def resolve_event_tables(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     for node in list(doctree.findall(dated_event)):
         node.replace_self(build_event_table(app, node, fromdocname))
 
@@ -337,19 +198,15 @@ def depart_event_mention_latex(self, node: event_mention) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    app.add_config_value("edition_index_terms", "", "env", str)
-    app.add_node(note_list)
     app.add_node(dated_event)
     app.add_node(event_mention, html=(visit_event_mention_html, depart_event_mention_html),
                  latex=(visit_event_mention_latex, depart_event_mention_latex))
-    app.add_directive("note-list", NoteListDirective)
     app.add_directive("dated-event", DatedEventDirective)
     app.add_role("event", EventRole())
-    app.add_transform(IndexNames)
     app.add_transform(CollectEvents)
     app.add_transform(SortChronology)
     app.connect("env-before-read-docs", init_env)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     app.connect("env-check-consistency", check_event_keys)
-    app.connect("doctree-resolved", resolve_placeholders)
+    app.connect("doctree-resolved", resolve_event_tables)
