@@ -48,8 +48,9 @@ AUTHORITATIVE = ("scholarship", "primary", "institution")
 #: ("WorldWar" run together): the page is the evidence of its own letters.
 AUTHORITATIVE_FOR_SPELLING = (*AUTHORITATIVE, "source")
 #: ``{basis}`…```: what a note rests on when no authoritative work could be found.
-BASES = {"reference works only": "This note rests on reference works only: no scholarly, "
-                                 "documentary or institutional source for it was found."}
+#: The sentence names popular accounts too: the mark covers notes resting on either.
+BASES = {"reference works only": "This note rests only on reference works and popular accounts: no "
+                                 "scholarly, documentary or institutional source for it was found."}
 
 
 class note_kind(nodes.Inline, nodes.TextElement):

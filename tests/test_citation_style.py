@@ -130,7 +130,7 @@ def test_marked_note_is_accepted_shown_and_recorded(app, warning):
     app.build()
     assert warning.getvalue() == ""
     note = _soup(app, "chap").select_one("aside#chap-basis")
-    assert "rests on reference works only" in note.select_one("span.note-basis").get_text()
+    assert "rests only on reference works and popular accounts" in note.select_one("span.note-basis").get_text()
     recorded = {note["id"]: note["basis"] for note in app.env.edition_notes["chap"]}
     assert recorded["chap-basis"] == "reference works only"
     assert recorded["chap-correction"] == ""

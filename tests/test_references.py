@@ -113,7 +113,7 @@ def test_every_correcting_note_rests_on_an_authority_or_says_it_does_not(edition
         marked = note.select_one("span.note-basis") is not None
         assert marked != bool(authorities & set(accepted)), (note["id"], authorities, marked)
         if marked:
-            assert "reference works only" in note.select_one("span.note-basis").get_text()
+            assert "rests only on reference works" in note.select_one("span.note-basis").get_text()
 
 
 def test_every_record_is_complete_and_dated():
