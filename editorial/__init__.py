@@ -17,9 +17,11 @@ from . import (
     anchors,
     apparatus,
     bibliography,
+    citations,
     citing,
     fidelity,
     furniture,
+    jsonld,
     manifest,
     notes,
     paragraphs,
@@ -54,14 +56,13 @@ def _copy_assets(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     for module in (manifest, toolchain, bibliography, reading, furniture, fidelity, paragraphs, notes,
-                   apparatus, citing, anchors, accessibility):
+                   apparatus, citations, citing, jsonld, anchors, accessibility):
         module.setup(app)
     app.connect("config-inited", _latex_options)
     app.connect("config-inited", _static_path)
     app.connect("builder-inited", _copy_assets)
     app.add_latex_package("edition")
     app.add_css_file("edition.css")
-    app.add_js_file("edition.js")
     return {
         "version": __version__,
         "env_version": 1,
