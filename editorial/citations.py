@@ -71,6 +71,12 @@ def pdf_url(config: Config) -> str:
     return base_url(config) + config.edition_pdf
 
 
+def edition_statement(config: Config) -> str:
+    """The edition's version as CSL's ``edition``, not ``version``: Zotero's CSL-JSON import takes a
+    book with a ``version`` for a computer program, and drops ``version`` from a chapter."""
+    return f"version {config.release}"
+
+
 def issued(config: Config) -> dict | None:
     return {"date-parts": [[int(config.edition_year)]]} if config.edition_year else None
 
@@ -87,7 +93,7 @@ def edition_record(config: Config) -> dict:
         "title": book_title(config),
         "editor": [csl_name(name) for name in config.edition_editors],
         "publisher": config.edition_publisher,
-        "version": config.release,
+        "edition": edition_statement(config),
         "issued": issued(config),
         "language": config.language,
         "URL": base_url(config),
@@ -109,7 +115,7 @@ def chapter_record(config: Config, record: SeedRecord, fragment: str = "") -> di
         "author": [csl_name(name) for name in record.named_authors],
         "container-title": book_title(config),
         "publisher": config.edition_publisher,
-        "version": config.release,
+        "edition": edition_statement(config),
         "issued": issued(config),
         "language": record.language,
         "URL": page_url(config, record.key, fragment),
@@ -138,7 +144,7 @@ def bibtex(config: Config, records: list[dict]) -> str:
             "title": csl["title"],
             "booktitle": csl.get("container-title", ""),
             "publisher": csl.get("publisher", ""),
-            "edition": f"Version {csl['version']}",
+            "edition": csl.get("edition", ""),
             "year": year(csl),
             "language": csl.get("language", ""),
             "url": csl["URL"],
@@ -172,7 +178,7 @@ def ris(config: Config, records: list[dict]) -> str:
             "authors": [_ris_name(name) for name in csl.get("author", [])],
             "secondary_title": csl.get("container-title", ""),
             "publisher": csl.get("publisher", ""),
-            "edition": f"Version {csl['version']}",
+            "edition": csl.get("edition", ""),
             "year": year(csl),
             "language": csl.get("language", ""),
             "urls": [csl["URL"]],

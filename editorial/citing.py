@@ -30,7 +30,9 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.texescape import escape as tex_escape
 
 from . import citations
-from .citations import CITATIONS_DIR, EDITION_ID, book_title, chapter_record, is_collective, page_url, pdf_url
+from .citations import (
+    CITATIONS_DIR, EDITION_ID, book_title, chapter_record, edition_statement, is_collective, page_url, pdf_url,
+)
 from .manifest import SeedRecord, seeds
 from .reading import reading_text
 
@@ -162,7 +164,7 @@ def highwire_tags(app: Sphinx, pagename: str) -> list[tuple[str, str]]:
         ("citation_language", language),
         ("citation_public_url", page_url(config, pagename)),
         ("citation_pdf_url", pdf_url(config)),
-        ("prism.edition", f"Version {config.release}"),
+        ("prism.edition", edition_statement(config)),
     ]
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from .citations import base_url, book_title, is_collective, page_url, pdf_url
+from .citations import base_url, book_title, edition_statement, is_collective, page_url, pdf_url
 from .manifest import SeedRecord, seeds
 
 CONTEXT = "https://schema.org"
@@ -47,7 +47,7 @@ def book(config: Config) -> dict:
         "name": book_title(config),
         "url": base_url(config),
         "version": config.release,
-        "bookEdition": f"Version {config.release}",
+        "bookEdition": edition_statement(config),
         "datePublished": config.edition_year,
         "inLanguage": config.language,
         "license": licence(config),

@@ -111,7 +111,9 @@
     link.after(menu);
     link.setAttribute("aria-controls", menu.id);
     link.setAttribute("aria-expanded", "true");
-    menu.querySelector("button").focus();
+    // After the link's own navigation to #pN, which would otherwise take the focus back.
+    const first = menu.querySelector("button");
+    setTimeout(() => first.isConnected && first.focus(), 0);
   }
 
   for (const link of document.querySelectorAll("a.paranum")) {
