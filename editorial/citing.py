@@ -81,7 +81,7 @@ class CiteThisChapter(SphinxTransform):
         config = self.config
         docname = self.env.docname
         # citeproc-py takes some 30 ms a note: render only the form this builder writes.
-        html = getattr(self.app.builder, "format", "html") == "html"
+        html = getattr(self.env, "edition_writes_html", True)
         note = citations.render_note(chapter_record(config, record), html=html)
         template = citations.paragraph_citation_template(config, record, html=html)
         example = EXAMPLE_PARAGRAPH.join(template)
@@ -177,7 +177,13 @@ def highwire_meta(app: Sphinx, pagename: str, templatename: str, context: dict, 
     )
 
 
+def note_builder_format(app: Sphinx) -> None:
+    """``builder-inited``: tell the transform which form of the citation this build writes."""
+    app.env.edition_writes_html = app.builder.format == "html"  # type: ignore[attr-defined]
+
+
 def setup(app: Sphinx) -> None:
+    app.connect("builder-inited", note_builder_format)
     app.add_config_value("edition_subtitle", "", "env", str)
     app.add_config_value("edition_editors", [], "env", list)
     app.add_config_value("edition_pdf", "edition.pdf", "env", str)
