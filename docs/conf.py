@@ -24,6 +24,8 @@ copyright = f"{edition_year}, {author}"
 language = "en"
 html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", _edition["base-url"])
 edition_pdf = _edition["pdf"]
+edition_publisher = _edition["publisher"]
+edition_license = _project["project"]["license"]
 
 # -- Extensions ----------------------------------------------------------------------------------
 extensions = [

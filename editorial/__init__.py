@@ -19,9 +19,11 @@ from . import (
     bibliography_pdf,
     chronology,
     citation_style,
+    citations,
     citing,
     fidelity,
     furniture,
+    jsonld,
     manifest,
     name_index,
     note_list,
@@ -58,14 +60,14 @@ def _copy_assets(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     for module in (manifest, toolchain, bibliography, bibliography_pdf, citation_style, reading, furniture,
-                   fidelity, paragraphs, notes, note_list, chronology, name_index, citing, anchors, accessibility):
+                   fidelity, paragraphs, notes, note_list, chronology, name_index, citations, citing, jsonld,
+                   anchors, accessibility):
         module.setup(app)
     app.connect("config-inited", _latex_options)
     app.connect("config-inited", _static_path)
     app.connect("builder-inited", _copy_assets)
     app.add_latex_package("edition")
     app.add_css_file("edition.css")
-    app.add_js_file("edition.js")
     return {
         "version": __version__,
         "env_version": 2,
