@@ -46,6 +46,10 @@ def _latex_options(app: Sphinx, config: Config) -> None:
     options = elements.get("passoptionstopackages", "")
     if "destlabel" not in options:
         elements["passoptionstopackages"] = options + "\n\\PassOptionsToPackage{destlabel}{hyperref}"
+    # The bibliography's web addresses are long and hyphenated: let them break at hyphens too,
+    # not only at slashes, so that none runs into the margin.
+    if "{url}" not in options:
+        elements["passoptionstopackages"] += "\n\\PassOptionsToPackage{hyphens}{url}"
     config.latex_elements = elements
 
 

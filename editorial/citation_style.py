@@ -174,6 +174,8 @@ def date_text(children, data):
     assert not children
     fields = data["entry"].fields
     year = fields.get("year", NO_DATE)
+    if year == NO_DATE and "year" in fields.get("unverified", ""):
+        raise FieldIsMissing("year", data["entry"])  # "Year not verified" says it, once
     if year == NO_DATE:
         return Text(NO_DATE)
     month = fields.get("month", "")
@@ -251,7 +253,7 @@ class EditionStyle(UnsrtStyle):
     def imprint(self):
         """``Cambridge: Cambridge University Press, 1987``."""
         return sentence[join(sep=", ")[
-            join(sep=": ")[optional_field("address"), optional_field("publisher")], date_text]]
+            join(sep=": ")[optional_field("address"), optional_field("publisher")], optional[date_text]]]
 
     def identifiers(self, e):
         return optional[sentence[join(sep=". ")[
@@ -308,7 +310,7 @@ class EditionStyle(UnsrtStyle):
                 tag("em")[field("journal")],
                 optional[words["vol.", field("volume")]],
                 optional[words["no.", field("number")]],
-                date_text,
+                optional[date_text],
                 optional[words["pp.", field("pages", apply_func=dashify)]],
             ]],
             self.identifiers(e),
@@ -320,7 +322,7 @@ class EditionStyle(UnsrtStyle):
         return toplevel[
             optional[sentence[self.format_names("author")]],
             self.format_title(e, "title"),
-            sentence[join(sep=", ")[optional_field("organization"), optional_field("howpublished"), date_text]],
+            sentence[join(sep=", ")[optional_field("organization"), optional_field("howpublished"), optional[date_text]]],
             self.notes(),
             self.format_web_refs(e),
         ]
@@ -329,7 +331,7 @@ class EditionStyle(UnsrtStyle):
         return toplevel[
             optional[sentence[self.format_names("author")]],
             self.format_title(e, "title"),
-            sentence[join(sep=", ")[optional_field("howpublished"), optional_field("publisher"), date_text]],
+            sentence[join(sep=", ")[optional_field("howpublished"), optional_field("publisher"), optional[date_text]]],
             self.notes(),
             self.format_web_refs(e),
         ]
