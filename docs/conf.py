@@ -72,7 +72,9 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "show_toc_level": 2,
 }
-html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html", "edition-pdf.html"]}
+# One search field per page: the theme's header bar carries it at every width (navbar_persistent),
+# so the sidebar does not repeat it.
+html_sidebars = {"**": ["navbar-logo.html", "sbt-sidebar-nav.html", "edition-pdf.html"]}
 templates_path = ["_templates"]
 html_static_path: list[str] = []
 html_context = {"edition_pdf": edition_pdf}

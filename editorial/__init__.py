@@ -23,6 +23,7 @@ from . import (
     manifest,
     notes,
     paragraphs,
+    reader,
     reading,
     toolchain,
 )
@@ -54,7 +55,7 @@ def _copy_assets(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     for module in (manifest, toolchain, bibliography, reading, furniture, fidelity, paragraphs, notes,
-                   apparatus, citing, anchors, accessibility):
+                   apparatus, citing, anchors, accessibility, reader):
         module.setup(app)
     app.connect("config-inited", _latex_options)
     app.connect("config-inited", _static_path)
