@@ -24,6 +24,7 @@ copyright = f"{edition_year}, {author}"
 language = "en"
 html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", _edition["base-url"])
 edition_pdf = _edition["pdf"]
+edition_epub = _edition["epub"]
 
 # -- Extensions ----------------------------------------------------------------------------------
 extensions = [
@@ -78,6 +79,14 @@ html_sidebars = {"**": ["navbar-logo.html", "sbt-sidebar-nav.html", "edition-pdf
 templates_path = ["_templates"]
 html_static_path: list[str] = []
 html_context = {"edition_pdf": edition_pdf}
+# The files a reader can take away, listed on the front page and in every page's sidebar; each
+# must lie beside the HTML (`./edition build` puts them there; the link gate checks every one).
+edition_downloads = [
+    {"kind": "pdf", "label": "The edition as PDF", "file": edition_pdf, "note": "for print; A4"},
+    {"kind": "epub", "label": "The edition as EPUB", "file": edition_epub, "note": "for e-readers"},
+    # Citation files: once citations/edition.bib, .ris and .json are built into the HTML root,
+    # list them here, e.g. {"kind": "bibtex", "label": "BibTeX", "file": "citations/edition.bib"}.
+]
 sitemap_url_scheme = "{link}"
 ogp_site_url = html_baseurl
 ogp_site_name = project

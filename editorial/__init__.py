@@ -19,6 +19,7 @@ from . import (
     bibliography,
     citing,
     fidelity,
+    frontpage,
     furniture,
     manifest,
     notes,
@@ -55,7 +56,7 @@ def _copy_assets(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     for module in (manifest, toolchain, bibliography, reading, furniture, fidelity, paragraphs, notes,
-                   apparatus, citing, anchors, accessibility, reader):
+                   apparatus, citing, anchors, accessibility, reader, frontpage):
         module.setup(app)
     app.connect("config-inited", _latex_options)
     app.connect("config-inited", _static_path)
