@@ -78,7 +78,7 @@ html_theme_options = {
 html_sidebars = {"**": ["navbar-logo.html", "sbt-sidebar-nav.html", "edition-pdf.html"]}
 templates_path = ["_templates"]
 html_static_path: list[str] = []
-html_context = {"edition_pdf": edition_pdf}
+html_context = {"edition_pdf": edition_pdf, "edition_subtitle": edition_subtitle, "edition_editors": edition_editors}
 # The files a reader can take away, listed on the front page and in every page's sidebar; each
 # must lie beside the HTML (`./edition build` puts them there; the link gate checks every one).
 edition_downloads = [
@@ -95,6 +95,23 @@ ogp_social_cards = {"enable": False}  # would need matplotlib and fonts; a text 
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
+
+# -- EPUB ------------------------------------------------------------------------------------------
+# Sphinx's epub builder with the edition's extension (editorial/epub.py: notes as EPUB footnotes,
+# embedded fonts, the package document).  ./edition build puts edition.epub beside the HTML.
+epub_basename = edition_epub.removesuffix(".epub")
+epub_title = project
+epub_description = f"{project}: {edition_subtitle}. Version {release}."
+epub_author = author
+epub_publisher = author
+epub_copyright = copyright
+epub_language = language
+epub_scheme = "URL"
+epub_identifier = f"{html_baseurl.rstrip('/')}/{edition_epub}#version-{release}"
+epub_uid = "edition-id"
+epub_cover = ("", "edition-cover.html")  # a cover page made of text, no image
+epub_show_urls = "no"  # the links stay links; the bibliography prints its own URLs
+epub_tocdepth = 2
 
 # -- LaTeX / PDF -----------------------------------------------------------------------------------
 latex_engine = "xelatex"

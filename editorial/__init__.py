@@ -18,6 +18,7 @@ from . import (
     apparatus,
     bibliography,
     citing,
+    epub,
     fidelity,
     frontpage,
     furniture,
@@ -56,7 +57,7 @@ def _copy_assets(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     for module in (manifest, toolchain, bibliography, reading, furniture, fidelity, paragraphs, notes,
-                   apparatus, citing, anchors, accessibility, reader, frontpage):
+                   apparatus, citing, anchors, accessibility, reader, frontpage, epub):
         module.setup(app)
     app.connect("config-inited", _latex_options)
     app.connect("config-inited", _static_path)
