@@ -75,10 +75,6 @@ class EditionEpubBuilder(Epub3Builder):
         super().init()
         self.template_dir = self._merged_templates()
         self.font_codepoints = self._embed_fonts()
-        translator = self.app.registry.get_translator_class(self)
-        if not issubclass(translator, EpubFootnotes):
-            self.app.registry.add_translator(
-                self.name, type("EditionEpubTranslator", (EpubFootnotes, translator), {}), override=True)
 
     def _merged_templates(self) -> Path:
         """Sphinx's epub3 templates, with the edition's content.opf in place of Sphinx's."""
@@ -169,6 +165,15 @@ class EditionEpubBuilder(Epub3Builder):
             script.unlink()
 
 
+def epub_translator(app: Sphinx) -> None:
+    """``builder-inited``: the EPUB's translator, whatever it is, gains the footnote semantics."""
+    if app.builder.name != "epub":
+        return
+    translator = app.registry.get_translator_class(app.builder)
+    if not issubclass(translator, EpubFootnotes):
+        app.set_translator("epub", type("EditionEpubTranslator", (EpubFootnotes, translator), {}), override=True)
+
+
 def drop_web_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """``html-page-context``, last: an EPUB page carries no web meta tags (see the module's doc)."""
     if app.builder.name == "epub":
@@ -195,5 +200,6 @@ def check_glyphs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def setup(app: Sphinx) -> None:
     app.add_config_value("edition_epub_font_dir", "/usr/share/fonts/opentype/freefont", "env", str)
     app.add_builder(EditionEpubBuilder, override=True)
+    app.connect("builder-inited", epub_translator)
     app.connect("html-page-context", drop_web_metadata, priority=900)
     app.connect("doctree-resolved", check_glyphs)

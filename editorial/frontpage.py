@@ -97,8 +97,8 @@ def _cell(label: str, *content: nodes.Node | str) -> nodes.entry:
     return nodes.entry("", paragraph)
 
 
-def sources_table(app: Sphinx, fromdocname: str, with_pdf: bool) -> nodes.table:
-    env = app.env
+def sources_table(env: BuildEnvironment, fromdocname: str, with_pdf: bool) -> nodes.table:
+    config = env.config
     notes_by_doc = getattr(env, "edition_notes", {})
     headings = ["Source and kind of text", "Author", "First published", "Notes"]
     if with_pdf:
@@ -135,7 +135,7 @@ def sources_table(app: Sphinx, fromdocname: str, with_pdf: bool) -> nodes.table:
             notes_cell,
         ]
         if with_pdf:
-            target = pdf_address(app.config.edition_pdf, f"{docname}.html", app.config.root_doc)
+            target = pdf_address(config.edition_pdf, f"{docname}.html", config.root_doc)
             link = nodes.reference("", "", refuri=target, classes=["edition-pdf-chapter"],
                                    reftitle=f"{record.title}, in the PDF")
             link += nodes.Text("PDF")
@@ -145,9 +145,9 @@ def sources_table(app: Sphinx, fromdocname: str, with_pdf: bool) -> nodes.table:
     return table
 
 
-def downloads_list(app: Sphinx) -> nodes.bullet_list:
+def downloads_list(config) -> nodes.bullet_list:
     items = nodes.bullet_list(classes=["edition-downloads"])
-    for download in app.config.edition_downloads:
+    for download in config.edition_downloads:
         link = nodes.reference("", "", refuri=download["file"], classes=[f"edition-{download['kind']}-download"])
         link += nodes.Text(download["label"])
         paragraph = nodes.paragraph("", "", link)
@@ -157,10 +157,9 @@ def downloads_list(app: Sphinx) -> nodes.bullet_list:
     return items
 
 
-def latest_change(app: Sphinx, fromdocname: str, placeholder: nodes.Element) -> list[nodes.Node]:
-    env = app.env
-    changelog = app.config.edition_changelog
-    release = app.config.release
+def latest_change(env: BuildEnvironment, fromdocname: str, placeholder: nodes.Element) -> list[nodes.Node]:
+    changelog = env.config.edition_changelog
+    release = env.config.release
     if changelog not in env.found_docs:
         logger.warning("the changelog %r is not in the edition", changelog,
                        location=placeholder, type="edition", subtype="frontpage")
@@ -194,19 +193,25 @@ class FillFrontMatter(SphinxPostTransform):
     """Replace the placeholders once every chapter's notes are known."""
 
     default_priority = 5  # before ReferencesResolver (10): the generated links resolve like others
+    in_epub = False
 
     def run(self, **kwargs) -> None:
-        builder = self.app.builder
-        # The EPUB holds neither the PDF nor the other downloads: a link to them would dangle.
-        in_epub = builder.name == "epub"
         for node in list(self.document.findall(front_matter)):
             part = node["part"]
             if part == "sources":
-                node.replace_self(sources_table(self.app, self.env.docname, with_pdf=not in_epub))
+                node.replace_self(sources_table(self.env, self.env.docname, with_pdf=not self.in_epub))
             elif part == "downloads":
-                node.replace_self([] if in_epub else [downloads_list(self.app)])
+                node.replace_self([] if self.in_epub else [downloads_list(self.config)])
             else:
-                node.replace_self(latest_change(self.app, self.env.docname, node))
+                node.replace_self(latest_change(self.env, self.env.docname, node))
+
+
+class FillFrontMatterInEpub(FillFrontMatter):
+    """The EPUB holds neither the PDF nor the other downloads: a link to them would dangle."""
+
+    builders = ("epub",)
+    default_priority = 4  # first, so the general one finds nothing left to fill
+    in_epub = True
 
 
 def init_env(app: Sphinx, env: BuildEnvironment, *args) -> None:
@@ -254,6 +259,7 @@ def setup(app: Sphinx) -> None:
     app.add_directive("edition-sources", SourcesDirective)
     app.add_directive("edition-downloads", DownloadsDirective)
     app.add_directive("edition-version", VersionDirective)
+    app.add_post_transform(FillFrontMatterInEpub)
     app.add_post_transform(FillFrontMatter)
     app.connect("config-inited", check_downloads)
     app.connect("env-before-read-docs", init_env)
