@@ -19,7 +19,9 @@ nox.options.sessions = ["build"]
 ROOT = Path(__file__).parent
 DOCS = ROOT / "docs"
 BUILD = ROOT / "build"
-PDF_NAME = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["edition"]["pdf"]
+EDITION = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["edition"]
+PDF_NAME = EDITION["pdf"]
+EPUB_NAME = EDITION["epub"]
 STRICT = ["-n", "-W", "--keep-going"]
 
 
@@ -44,11 +46,29 @@ def build_html(session: nox.Session, *extra: str) -> Path:
     session.run("sphinx-build", "-b", "html", "-d", str(BUILD / "doctrees" / "html"),
                 *STRICT, *extra, str(DOCS), str(fresh))
     final = BUILD / "html"
-    pdf = BUILD / "pdf" / PDF_NAME
-    if pdf.exists():  # the HTML links the PDF; keep the last good one beside it
-        shutil.copy2(pdf, fresh / PDF_NAME)
+    for download in (BUILD / "pdf" / PDF_NAME, BUILD / "epub" / EPUB_NAME):
+        if download.exists():  # the HTML links the PDF and the EPUB; keep the last good ones beside it
+            shutil.copy2(download, fresh / download.name)
     _swap(session, fresh, final)
     return final
+
+
+def build_epub(session: nox.Session, *extra: str) -> Path:
+    fresh = BUILD / ".epub.new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    session.run("sphinx-build", "-b", "epub", "-d", str(BUILD / "doctrees" / "epub"),
+                *STRICT, *extra, str(DOCS), str(fresh))
+    keep = BUILD / ".epub.keep"
+    shutil.rmtree(keep, ignore_errors=True)
+    keep.mkdir(parents=True)
+    shutil.copy2(fresh / EPUB_NAME, keep / EPUB_NAME)
+    shutil.rmtree(fresh)
+    final = BUILD / "epub"
+    _swap(session, keep, final)
+    html = BUILD / "html"
+    if html.exists():
+        shutil.copy2(final / EPUB_NAME, html / EPUB_NAME)
+    return final / EPUB_NAME
 
 
 def build_pdf(session: nox.Session, *extra: str) -> Path:
@@ -77,11 +97,13 @@ def build_pdf(session: nox.Session, *extra: str) -> Path:
 
 @nox.session
 def build(session: nox.Session) -> None:
-    """Build the whole edition: build/html (with the PDF beside it) and build/pdf/edition.pdf."""
+    """Build the whole edition: build/html (with the PDF and the EPUB beside it), build/pdf, build/epub."""
     _install(session)
     build_pdf(session, *session.posargs)
+    build_epub(session, *session.posargs)
     build_html(session, *session.posargs)
-    session.log(f"HTML: {BUILD / 'html' / 'index.html'}   PDF: {BUILD / 'pdf' / PDF_NAME}")
+    session.log(f"HTML: {BUILD / 'html' / 'index.html'}   PDF: {BUILD / 'pdf' / PDF_NAME}   "
+                f"EPUB: {BUILD / 'epub' / EPUB_NAME}")
 
 
 @nox.session
@@ -96,6 +118,13 @@ def pdf(session: nox.Session) -> None:
     """Build the PDF only, into build/pdf/edition.pdf."""
     _install(session)
     build_pdf(session, *session.posargs)
+
+
+@nox.session
+def epub(session: nox.Session) -> None:
+    """Build the EPUB only, into build/epub/edition.epub."""
+    _install(session)
+    build_epub(session, *session.posargs)
 
 
 @nox.session

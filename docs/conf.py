@@ -26,6 +26,7 @@ html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", _edition["base-url"])
 edition_pdf = _edition["pdf"]
 edition_publisher = _edition["publisher"]
 edition_license = _project["project"]["license"]
+edition_epub = _edition["epub"]
 
 # -- Extensions ----------------------------------------------------------------------------------
 extensions = [
@@ -76,10 +77,22 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "show_toc_level": 2,
 }
-html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html", "edition-pdf.html"]}
+# One search field per page: the theme's header bar carries it at every width (navbar_persistent),
+# so the sidebar does not repeat it.
+html_sidebars = {"**": ["navbar-logo.html", "sbt-sidebar-nav.html", "edition-pdf.html"]}
 templates_path = ["_templates"]
 html_static_path: list[str] = []
-html_context = {"edition_pdf": edition_pdf}
+html_context = {"edition_pdf": edition_pdf, "edition_subtitle": edition_subtitle, "edition_editors": edition_editors}
+# The files a reader can take away, listed on the front page and in every page's sidebar; each
+# must lie beside the HTML (`./edition build` puts them there; the link gate checks every one).
+edition_downloads = [
+    {"kind": "pdf", "label": "The edition as PDF", "file": edition_pdf, "note": "for print; A4"},
+    {"kind": "epub", "label": "The edition as EPUB", "file": edition_epub, "note": "for e-readers"},
+    # The whole edition's citation records, written by editorial/citations.py into the HTML root.
+    {"kind": "bibtex", "label": "Citation as BibTeX", "file": "citations/edition.bib", "note": "LaTeX, JabRef"},
+    {"kind": "ris", "label": "Citation as RIS", "file": "citations/edition.ris", "note": "EndNote, Zotero, Mendeley"},
+    {"kind": "csl-json", "label": "Citation as CSL-JSON", "file": "citations/edition.json", "note": "Zotero, pandoc"},
+]
 sitemap_url_scheme = "{link}"
 ogp_site_url = html_baseurl
 ogp_site_name = project
@@ -88,6 +101,23 @@ ogp_social_cards = {"enable": False}  # would need matplotlib and fonts; a text 
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
+
+# -- EPUB ------------------------------------------------------------------------------------------
+# Sphinx's epub builder with the edition's extension (editorial/epub.py: notes as EPUB footnotes,
+# embedded fonts, the package document).  ./edition build puts edition.epub beside the HTML.
+epub_basename = edition_epub.removesuffix(".epub")
+epub_title = project
+epub_description = f"{project}: {edition_subtitle}. Version {release}."
+epub_author = author
+epub_publisher = author
+epub_copyright = copyright
+epub_language = language
+epub_scheme = "URL"
+epub_identifier = f"{html_baseurl.rstrip('/')}/{edition_epub}#version-{release}"
+epub_uid = "edition-id"
+epub_cover = ("", "edition-cover.html")  # a cover page made of text, no image
+epub_show_urls = "no"  # the links stay links; the bibliography prints its own URLs
+epub_tocdepth = 2
 
 # -- LaTeX / PDF -----------------------------------------------------------------------------------
 latex_engine = "xelatex"

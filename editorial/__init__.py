@@ -21,7 +21,9 @@ from . import (
     citation_style,
     citations,
     citing,
+    epub,
     fidelity,
+    frontpage,
     furniture,
     jsonld,
     manifest,
@@ -29,6 +31,7 @@ from . import (
     note_list,
     notes,
     paragraphs,
+    reader,
     reading,
     toolchain,
 )
@@ -65,7 +68,7 @@ def _copy_assets(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict:
     for module in (manifest, toolchain, bibliography, bibliography_pdf, citation_style, reading, furniture,
                    fidelity, paragraphs, notes, note_list, chronology, name_index, citations, citing, jsonld,
-                   anchors, accessibility):
+                   anchors, accessibility, reader, frontpage, epub):
         module.setup(app)
     app.connect("config-inited", _latex_options)
     app.connect("config-inited", _static_path)

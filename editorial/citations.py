@@ -206,7 +206,8 @@ def citation_files(config: Config, records: dict[str, SeedRecord]) -> dict[str, 
 
 def write_citation_files(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: write the BibTeX, RIS and CSL-JSON files beside the HTML."""
-    if exception is not None or app.builder.format != "html":
+    # The EPUB's builder writes HTML too, but its book is packed before build-finished.
+    if exception is not None or app.builder.format != "html" or app.builder.name == "epub":
         return
     for relative, text in citation_files(app.config, seeds(app.env)).items():
         target = Path(app.outdir) / relative

@@ -62,6 +62,7 @@ class Edition:
     pdf: Path
     latex_log: Path
     build_output: str
+    epub: Path
 
 
 @pytest.fixture(scope="session")
@@ -79,8 +80,13 @@ def edition(tmp_path_factory) -> Edition:
     assert make.returncode == 0, make.stdout[-3000:] + make.stderr[-3000:]
     pdf = out / "latex" / "edition.pdf"
     shutil.copy2(pdf, out / "html" / "edition.pdf")
+    epub = sphinx_build("-b", "epub", "-n", "-W", "--keep-going", "-d", str(out / "doctrees-epub"),
+                        str(DOCS), str(out / "epub"))
+    assert epub.returncode == 0, epub.stderr
+    shutil.copy2(out / "epub" / "edition.epub", out / "html" / "edition.epub")
     return Edition(html=out / "html", pdf=pdf, latex_log=out / "latex" / "edition.log",
-                   build_output=html.stdout + html.stderr + latex.stdout + latex.stderr)
+                   build_output=html.stdout + html.stderr + latex.stdout + latex.stderr + epub.stdout + epub.stderr,
+                   epub=out / "epub" / "edition.epub")
 
 
 @pytest.fixture(scope="session")

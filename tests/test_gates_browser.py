@@ -176,11 +176,15 @@ def test_a_readers_path(reader_html, chromium, request):
         tab = context.new_page()
         tab.goto(f"{origin}/{chapter}", wait_until="networkidle")
 
-        # A note marker in the reading text takes the reader to the note ...
+        # A note marker in the reading text opens the note in place (notes.js); the panel's
+        # number takes the reader to the note at the foot of the page ...
         marker = tab.locator(f"div.reading-text a.footnote-reference[href='#{cross_note}']").first
         marker_id = marker.get_attribute("id")
         note_id = marker.get_attribute("href").lstrip("#")
         marker.click()
+        panel = tab.locator(f"#{marker.get_attribute('aria-controls')}")
+        assert panel.is_visible() and marker.get_attribute("aria-expanded") == "true"
+        panel.locator("a.edition-note-number").click()
         assert urlsplit(tab.url).fragment == note_id
         target = _target(tab)
         assert target and target["id"] == note_id and target["tag"] == "aside" and target["visible"]
