@@ -179,7 +179,8 @@ def highwire_meta(app: Sphinx, pagename: str, templatename: str, context: dict, 
 
 def note_builder_format(app: Sphinx) -> None:
     """``builder-inited``: tell the transform which form of the citation this build writes."""
-    app.env.edition_writes_html = app.builder.format == "html"  # type: ignore[attr-defined]
+    # The EPUB's builder writes HTML too, but its pages take no script and link no web downloads.
+    app.env.edition_writes_html = app.builder.format == "html" and app.builder.name != "epub"  # type: ignore[attr-defined]
 
 
 def setup(app: Sphinx) -> None:

@@ -53,7 +53,8 @@ def test_downloads_are_in_plain_view_and_exist(edition):
     soup = front(edition)
     article = soup.select_one("article")
     links = [a["href"] for a in article.select("ul.edition-downloads a")]
-    assert links == ["edition.pdf", "edition.epub"]
+    assert links == ["edition.pdf", "edition.epub", "citations/edition.bib", "citations/edition.ris",
+                     "citations/edition.json"]
     assert all((edition.html / href).is_file() for href in links)
     # Before the table of sources, not at the foot of the page.
     text = article.get_text(" ")

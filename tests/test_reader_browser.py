@@ -71,8 +71,19 @@ def assert_at_marker(state: dict, viewport: str) -> None:
         assert marker["bottom"] - 2 <= panel["top"] <= marker["bottom"] + 40
 
 
+#: A note this long fits beside its marker in a 1280 × 800 window; longer ones may open as
+#: popovers (notes.js: taller than 70 % of the window), which the margin tests do not want.
+FITS_THE_MARGIN = 600
+
+SHORT_NOTE_MARKERS = """(selector) => [...document.querySelectorAll(selector)]
+    .map((marker, index) => [index, document.getElementById(marker.getAttribute('href').slice(1)).textContent.length])
+    .filter(([index, length]) => length < %d).map(([index]) => index)""" % FITS_THE_MARGIN
+
+
 def first_marker(tab, chapter: str = "konr"):
-    marker = tab.locator("div.reading-text a.footnote-reference[aria-controls]").nth(2)
+    """The first marker of the reading text whose note fits the margin."""
+    selector = "div.reading-text a.footnote-reference[aria-controls]"
+    marker = tab.locator(selector).nth(tab.evaluate(SHORT_NOTE_MARKERS, selector)[0])
     marker.scroll_into_view_if_needed()
     return marker
 
@@ -142,12 +153,14 @@ def test_a_note_opens_and_closes_by_keyboard(site, chromium, viewport):
 def test_margin_notes_never_overlap(site, chromium):
     context, tab = open_tab(chromium, "desktop")
     tab.goto(f"{site}/{CROWDED}.html", wait_until="networkidle")
-    paragraph = tab.evaluate("""() => [...document.querySelectorAll('div.reading-text p')]
-        .sort((a, b) => b.querySelectorAll('a.footnote-reference').length
-                        - a.querySelectorAll('a.footnote-reference').length)[0].id""")
+    # The paragraph with the most notes that fit the margin; only those are opened.
+    paragraph, short = max(
+        ((pid, tab.evaluate(SHORT_NOTE_MARKERS, f"p#{pid} a.footnote-reference[aria-controls]"))
+         for pid in tab.evaluate("() => [...document.querySelectorAll('div.reading-text p[id]')].map(p => p.id)")),
+        key=lambda item: len(item[1]))
     markers = tab.locator(f"p#{paragraph} a.footnote-reference[aria-controls]")
-    assert markers.count() >= 4
-    for index in range(markers.count()):
+    assert len(short) >= 4
+    for index in short:
         markers.nth(index).click()
     boxes = tab.evaluate("""() => [...document.querySelectorAll('.edition-note-panel:not([hidden])')]
         .map(p => { const r = p.getBoundingClientRect();
@@ -233,7 +246,9 @@ def test_axe_passes_with_notes_open(site, chromium, viewport):
     context, tab = open_tab(chromium, viewport)
     tab.goto(f"{site}/konr.html", wait_until="networkidle")
     first_marker(tab).click()
-    tab.locator("div.reading-text a.footnote-reference[aria-controls]").nth(5).click()
+    # A popover may cover the next marker on a phone: open it from the keyboard.
+    tab.locator("div.reading-text a.footnote-reference[aria-controls]").nth(5).focus()
+    tab.keyboard.press("Enter")
     tab.add_script_tag(content=axe_source())
     violations = tab.evaluate("""async () => (await axe.run(document)).violations
         .filter(v => ['serious', 'critical'].includes(v.impact))
