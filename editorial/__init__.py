@@ -25,6 +25,7 @@ from . import (
     note_list,
     notes,
     paragraphs,
+    pybtex_lookup,
     reading,
     toolchain,
 )
@@ -55,7 +56,7 @@ def _copy_assets(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    for module in (manifest, toolchain, bibliography, reading, furniture, fidelity, paragraphs, notes,
+    for module in (pybtex_lookup, manifest, toolchain, bibliography, reading, furniture, fidelity, paragraphs, notes,
                    note_list, chronology, name_index, citing, anchors, accessibility):
         module.setup(app)
     app.connect("config-inited", _latex_options)
