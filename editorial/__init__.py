@@ -18,6 +18,7 @@ from . import (
     bibliography,
     chronology,
     citing,
+    colophon,
     fidelity,
     furniture,
     manifest,
@@ -57,7 +58,7 @@ def _copy_assets(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     for module in (pybtex_lookup, manifest, toolchain, bibliography, reading, furniture, fidelity, paragraphs, notes,
-                   note_list, chronology, name_index, citing, anchors, accessibility):
+                   note_list, chronology, name_index, citing, colophon, anchors, accessibility):
         module.setup(app)
     app.connect("config-inited", _latex_options)
     app.connect("config-inited", _static_path)
