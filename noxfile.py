@@ -145,7 +145,7 @@ def serve(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmark build speed and page weight against a bare Sphinx baseline (bench-results/bench.json)."""
+    """Benchmark build speed, the editor's loop and page weight against bare Sphinx (bench-results/bench.json)."""
     _install(session, "bench")
     session.run("python", "-m", "tools.bench", *session.posargs)
 
