@@ -71,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         ours, bare, basic = html["ours"]["timing"], html["bare"]["timing"], html["ours-basic-theme"]["timing"]
         warnings["html"], warnings["bare_html"] = html["ours"]["warnings"], html["bare"]["warnings"]
         ratio = ratio_summary(html["ours"]["samples"], html["bare"]["samples"])
+        cpu_ratio = ratio_summary(html["ours"]["cpu_samples"], html["bare"]["cpu_samples"])
         latex, tex, pdf, warnings["latex"] = clean_pdf(tree, work, args.pdf_runs, "ours", pdf_name)
         incremental, edited = incremental_html(tree, work, args.runs)
         loop = editor_loop(copy_project(args.source, work / "loop"), work, args.loop_runs) if args.loop_runs else None
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
         points = [{"copies": 1, "chapters": len(tree.chapters), "html_s": ours["median"],
                    "bare_html_s": bare["median"], "basic_theme_html_s": basic["median"],
-                   "html_ratio": ratio["median"], "html_ratio_runs": ratio,
+                   "html_ratio": ratio["median"], "html_ratio_runs": ratio, "html_cpu_ratio_runs": cpu_ratio,
                    "latex_s": latex["median"], "tex_s": tex["median"], "pdf_pages": pdf_info["pages"]}]
         for copies in args.scales:
             points.append(scaled_point(args.source, work, copies, args.scale_runs, pdf_name,
@@ -98,14 +99,14 @@ def main(argv: list[str] | None = None) -> int:
         targets = {
             "full_clean_s": target(full, TARGETS["full_clean_s"]),
             "incremental_s": target(incremental["median"], TARGETS["incremental_s"], incremental),
-            "html_ratio": target(ratio["median"], TARGETS["html_ratio"], ratio),
+            "html_ratio": target(ratio["median"], TARGETS["html_ratio"], ratio, cpu_ratio),
             "page_kb": target(weight_kb, TARGETS["page_kb"]),
         }
         if loop is not None:
             targets["editor_loop_s"] = target(loop["median"], TARGETS["editor_loop_s"], loop)
         for point in points[1:]:
             targets[f"html_ratio_x{point['copies']}"] = target(point["html_ratio"], TARGETS["html_ratio"],
-                                                                point["html_ratio_runs"])
+                                                                point["html_ratio_runs"], point["html_cpu_ratio_runs"])
         report = {
             "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
@@ -116,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
             "commit": _git_commit(args.source),
             "chapters": tree.chapters,
             "builds": {"html": ours, "bare_html": bare, "html_ratio": ratio["median"], "html_ratio_runs": ratio,
+                       "html_cpu": html["ours"]["cpu"], "bare_html_cpu": html["bare"]["cpu"],
+                       "html_cpu_ratio_runs": cpu_ratio,
                        "html_basic_theme": basic, "html_basic_theme_ratio": round(basic["median"] / bare["median"], 3),
                        "latex": latex, "tex": tex, "full_clean_s": round(full, 3), "incremental": incremental,
                        "incremental_edit": edited, **({"editor_loop": loop} if loop is not None else {})},

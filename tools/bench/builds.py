@@ -6,24 +6,29 @@ import re
 import shutil
 from pathlib import Path
 
-from .run import count_warnings, sphinx, summary, timed
+from .run import count_warnings, sphinx, summary, timed, timed_with_cpu
 from .trees import Tree
 
 
 def clean_html(variants: dict[str, tuple[Path, tuple[str, ...]]], work: Path, runs: int) -> dict[str, dict]:
     """Time clean HTML builds of several variants ({label: (source, extra sphinx arguments)}), in
     turn: run 1 of each, then run 2 of each, so that a change of load hits every variant alike.
-    Returns {label: {"timing": summary, "samples": [...], "out": Path, "warnings": [...]}}."""
+    Returns {label: {"timing": summary, "samples": [...], "cpu": summary, "cpu_samples": [...],
+    "out": Path, "warnings": [...]}}."""
     samples: dict[str, list[float]] = {label: [] for label in variants}
+    cpu: dict[str, list[float]] = {label: [] for label in variants}
     for _ in range(runs):
         for label, (src, extra) in variants.items():
             out, doctrees = work / f"{label}-html", work / f"{label}-doctrees-html"
             for path in (out, doctrees):
                 shutil.rmtree(path, ignore_errors=True)
-            samples[label].append(timed([*sphinx("html", src, out, doctrees, work / f"{label}-html.log"), *extra]))
-            print(f"  {label} clean html: {samples[label][-1]:.2f} s", flush=True)
-    return {label: {"timing": summary(values), "samples": values, "out": work / f"{label}-html",
-                    "warnings": count_warnings(work / f"{label}-html.log")} for label, values in samples.items()}
+            wall, used = timed_with_cpu([*sphinx("html", src, out, doctrees, work / f"{label}-html.log"), *extra])
+            samples[label].append(wall)
+            cpu[label].append(used)
+            print(f"  {label} clean html: {wall:.2f} s (CPU {used:.2f} s)", flush=True)
+    return {label: {"timing": summary(values), "samples": values, "cpu": summary(cpu[label]), "cpu_samples": cpu[label],
+                    "out": work / f"{label}-html", "warnings": count_warnings(work / f"{label}-html.log")}
+            for label, values in samples.items()}
 
 
 def clean_pdf(tree: Tree, work: Path, runs: int, label: str, pdf_name: str) -> tuple[dict, dict, Path, list[str]]:

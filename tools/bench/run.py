@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -10,14 +11,23 @@ import time
 from pathlib import Path
 
 
-def timed(command: list[str], cwd: Path | None = None) -> float:
-    """Run ``command``; return its wall-clock seconds; stop the benchmark if it fails."""
+def timed_with_cpu(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Run ``command``; return its wall-clock seconds and the CPU seconds (user + system) it and its
+    children used; stop the benchmark if it fails.  On a machine shared with other work the CPU
+    time moves less than the wall clock, so the report gives both."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         sys.exit(f"bench: command failed ({result.returncode}): {' '.join(map(str, command))}\n{result.stdout[-4000:]}")
-    return elapsed
+    return elapsed, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def timed(command: list[str], cwd: Path | None = None) -> float:
+    """Run ``command``; return its wall-clock seconds; stop the benchmark if it fails."""
+    return timed_with_cpu(command, cwd)[0]
 
 
 def sphinx(builder: str, src: Path, out: Path, doctrees: Path, warnings: Path, *, profile: Path | None = None) -> list[str]:

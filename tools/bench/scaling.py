@@ -27,6 +27,7 @@ def scaled_point(source: Path, work: Path, copies: int, runs: int, pdf_name: str
              "html_s": html[label]["timing"]["median"], "bare_html_s": html[f"{label}-bare"]["timing"]["median"],
              "basic_theme_html_s": basic[f"{label}-basic-theme"]["timing"]["median"],
              "html_ratio": ratio["median"], "html_ratio_runs": ratio,
+             "html_cpu_ratio_runs": ratio_summary(html[label]["cpu_samples"], html[f"{label}-bare"]["cpu_samples"]),
              "html": html[label]["timing"], "bare_html": html[f"{label}-bare"]["timing"]}
     if with_pdf:
         latex, tex, pdf, warnings[f"{label}_latex"] = clean_pdf(scaled, work, 1, label, pdf_name)
