@@ -68,7 +68,7 @@ def setup(app: Sphinx) -> dict:
     app.add_js_file("edition.js")
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
