@@ -1,22 +1,29 @@
 """Sessions for building and checking the edition: `nox -l` lists them.
 
 Builds go to a temporary directory and replace build/html and build/pdf only when they succeed,
-so a broken chapter never destroys the last good edition.
+so a broken chapter never destroys the last good edition.  Every session installs its Python
+packages from uv.lock (exact versions, hashes checked); `nox -s lock` refreshes the lock.
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
 import tomllib
 from pathlib import Path
 
 import nox
 
-nox.options.default_venv_backend = "venv"
+ROOT = Path(__file__).parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import lock as dependency_lock  # noqa: E402  (tools/lock.py, beside this file)
+
+# uv creates the environments and installs them from uv.lock; ./edition installs uv beside nox.
+nox.options.default_venv_backend = "uv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["build"]
 
-ROOT = Path(__file__).parent
 DOCS = ROOT / "docs"
 BUILD = ROOT / "build"
 EDITION = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["edition"]
@@ -25,8 +32,13 @@ EPUB_NAME = EDITION["epub"]
 STRICT = ["-n", "-W", "--keep-going"]
 
 
-def _install(session: nox.Session, extras: str = "") -> None:
-    session.install("-e", f".{extras}")
+def _install(session: nox.Session, *extras: str) -> None:
+    """Install the edition (editable) and the extras' packages, exactly as uv.lock pins them."""
+    problems = dependency_lock.disagreements(ROOT)
+    if problems:
+        session.error(dependency_lock.message(problems))
+    session.run_install("uv", "sync", "--locked", "--quiet", *(f"--extra={extra}" for extra in extras),
+                        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location})
 
 
 def _swap(session: nox.Session, fresh: Path, final: Path) -> None:
@@ -147,14 +159,14 @@ def lock_anchors(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite; it builds the real edition once and checks what a reader gets."""
-    _install(session, "[test]")
+    _install(session, "test")
     session.run("pytest", *session.posargs)
 
 
 @nox.session
 def serve(session: nox.Session) -> None:
     """Live preview at http://127.0.0.1:8000 that rebuilds on every save (sphinx-autobuild)."""
-    _install(session, "[serve]")
+    _install(session, "serve")
     session.run("sphinx-autobuild", "--host", "127.0.0.1", "--port", "8000",
                 "--watch", str(ROOT / "editorial"), "--watch", str(ROOT / "bibliography.bib"),
                 *session.posargs, str(DOCS), str(BUILD / "serve"))
@@ -162,6 +174,26 @@ def serve(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmark build speed and page weight against a bare Sphinx baseline (bench-results/bench.json)."""
-    _install(session, "[bench]")
-    session.run("python", str(ROOT / "tools" / "bench.py"), *session.posargs)
+    """Benchmark build speed, the editor's loop and page weight against bare Sphinx (bench-results/bench.json)."""
+    _install(session, "bench")
+    session.run("python", "-m", "tools.bench", *session.posargs)
+
+
+@nox.session(venv_backend="none")
+def lock(session: nox.Session) -> None:
+    """Refresh uv.lock and requirements/ from pyproject.toml; print what changed (-- --upgrade: newest in range)."""
+    lock_file = ROOT / "uv.lock"
+    before = dependency_lock.locked_versions(tomllib.loads(lock_file.read_text())) if lock_file.exists() else {}
+    uv = (sys.executable, "-m", "uv")  # the uv that ./edition installed beside nox
+    session.run(*uv, "lock", *session.posargs, external=True)
+    for export, options in dependency_lock.EXPORTS.items():
+        session.run(*uv, "export", "--frozen", "--quiet", "--no-emit-project", "--format", "requirements-txt",
+                    *options, "--output-file", export, external=True)
+    after = dependency_lock.locked_versions(tomllib.loads(lock_file.read_text()))
+    changed = dependency_lock.changes(before, after)
+    session.log("what changed in uv.lock:" if changed else "uv.lock: no version changed")
+    for line in changed:
+        print(line)
+    problems = dependency_lock.disagreements(ROOT)
+    if problems:
+        session.error(dependency_lock.message(problems))

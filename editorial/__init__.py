@@ -21,6 +21,7 @@ from . import (
     citation_style,
     citations,
     citing,
+    colophon,
     epub,
     fidelity,
     frontpage,
@@ -31,6 +32,7 @@ from . import (
     note_list,
     notes,
     paragraphs,
+    pybtex_lookup,
     reader,
     reading,
     toolchain,
@@ -66,9 +68,9 @@ def _copy_assets(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    for module in (manifest, toolchain, bibliography, bibliography_pdf, citation_style, reading, furniture,
-                   fidelity, paragraphs, notes, note_list, chronology, name_index, citations, citing, jsonld,
-                   anchors, accessibility, reader, frontpage, epub):
+    for module in (pybtex_lookup, manifest, toolchain, bibliography, bibliography_pdf, citation_style, reading,
+                   furniture, fidelity, paragraphs, notes, note_list, chronology, name_index, citations, citing,
+                   jsonld, colophon, anchors, accessibility, reader, frontpage, epub):
         module.setup(app)
     app.connect("config-inited", _latex_options)
     app.connect("config-inited", _static_path)

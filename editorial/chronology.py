@@ -140,6 +140,7 @@ def init_env(app: Sphinx, env: BuildEnvironment, *args) -> None:
 
 
 def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    env.edition_events_changed = True  # type: ignore[attr-defined]
     getattr(env, "edition_events", {}).pop(docname, None)
     defs = getattr(env, "edition_event_defs", {})
     for key in [k for k, v in defs.items() if v[0] == docname]:
@@ -153,6 +154,15 @@ def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEn
             env.edition_events[docname] = other.edition_events[docname]
     env.edition_event_defs.update(
         {k: v for k, v in getattr(other, "edition_event_defs", {}).items() if v[0] in docnames})
+
+
+def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: the chronology's pages, when any page was read again (its mentions may have
+    moved); otherwise an incremental build would leave their tables of mentions as they were."""
+    changed = getattr(env, "edition_events_changed", False)
+    env.edition_events_changed = False  # type: ignore[attr-defined]
+    defs = getattr(env, "edition_event_defs", {})
+    return sorted({docname for docname, _date, _line in defs.values()}) if changed else []
 
 
 def sort_chronology(document: nodes.document) -> None:
@@ -209,4 +219,5 @@ def setup(app: Sphinx) -> None:
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     app.connect("env-check-consistency", check_event_keys)
+    app.connect("env-updated", pages_to_rewrite)
     app.connect("doctree-resolved", resolve_event_tables)

@@ -29,6 +29,7 @@ class NoteListDirective(SphinxDirective):
     option_spec = {"by": lambda value: directives.choice(value, ("chapter", "kind"))}
 
     def run(self) -> list[nodes.Node]:
+        _note_list_docs(self.env).add(self.env.docname)
         node = note_list(by=self.options.get("by", "chapter"))
         self.set_source_info(node)
         return [node]
@@ -112,6 +113,32 @@ def _count_table(env: BuildEnvironment, rows: list[tuple[str, list[int]]],
     return table
 
 
+# -- Incremental builds: the list is written again whenever a page was read again ------------------
+
+def _note_list_docs(env: BuildEnvironment) -> set[str]:
+    if not hasattr(env, "edition_note_list_docs"):
+        env.edition_note_list_docs = set()  # type: ignore[attr-defined]
+    return env.edition_note_list_docs  # type: ignore[attr-defined]
+
+
+def note_reading(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    """``env-purge-doc``: a page is read again or removed, so its notes may have changed."""
+    _note_list_docs(env).discard(docname)
+    env.edition_notes_changed = True  # type: ignore[attr-defined]
+
+
+def merge_note_list_docs(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    _note_list_docs(env).update(_note_list_docs(other) & docnames)
+
+
+def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: the pages with a list of notes, when any page was read again; otherwise an
+    incremental build (sphinx-autobuild, ./edition build) would leave the list as it was."""
+    changed = getattr(env, "edition_notes_changed", False)
+    env.edition_notes_changed = False  # type: ignore[attr-defined]
+    return sorted(_note_list_docs(env)) if changed else []
+
+
 def resolve_note_lists(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     for node in list(doctree.findall(note_list)):
         node.replace_self(build_note_list(app, node, fromdocname))
@@ -120,4 +147,7 @@ def resolve_note_lists(app: Sphinx, doctree: nodes.document, fromdocname: str) -
 def setup(app: Sphinx) -> None:
     app.add_node(note_list)
     app.add_directive("note-list", NoteListDirective)
+    app.connect("env-purge-doc", note_reading)
+    app.connect("env-merge-info", merge_note_list_docs)
+    app.connect("env-updated", pages_to_rewrite)
     app.connect("doctree-resolved", resolve_note_lists)

@@ -1,0 +1,144 @@
+"""``python -m tools.bench``: run every measure on a copy of the project and write the report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from . import RESULTS, ROOT, TARGETS, __doc__ as package_doc
+from .builds import clean_html, clean_pdf, incremental_html
+from .editor_loop import editor_loop
+from .page_weight import page_weight, pdf_facts
+from .profiling import profile_phase
+from .report import print_table, target
+from .run import load_average, ratio_summary
+from .scaling import fits, scaled_point
+from .trees import bare_tree, basic_theme_conf, copy_project
+
+
+def arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="nox -s bench --", description=package_doc.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs of each HTML measurement (default 5)")
+    parser.add_argument("--pdf-runs", type=int, default=3, help="runs of the clean PDF build (default 3)")
+    parser.add_argument("--loop-runs", type=int, default=5, help="saves timed in the editor's loop (default 5; 0 skips)")
+    parser.add_argument("--scales", type=int, nargs="*", default=[10, 50],
+                        help="replication factors of the chapters (default 10 50; none to skip)")
+    parser.add_argument("--scale-runs", type=int, default=3, help="runs of ours and bare at each scale (default 3)")
+    parser.add_argument("--no-scale-pdf", action="store_true", help="time only HTML at the replicated scales")
+    parser.add_argument("--top", type=int, default=12, help="profile entries to print (default 12)")
+    parser.add_argument("--source", type=Path, default=ROOT, help="project to measure (default: this checkout)")
+    parser.add_argument("--output", type=Path, default=RESULTS / "bench.json")
+    return parser.parse_args(argv)
+
+
+def _version(distribution: str) -> str:
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "?"
+
+
+def _git_commit(source: Path) -> str:
+    result = subprocess.run(["git", "-C", str(source), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return result.stdout.strip() or "?"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(argv)
+    started = time.perf_counter()
+    load_before = load_average()
+    pdf_name = tomllib.loads((args.source / "pyproject.toml").read_text())["tool"]["edition"]["pdf"]
+    work = Path(tempfile.mkdtemp(prefix="edition-bench-"))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    warnings: dict[str, list[str]] = {}
+    try:
+        tree = copy_project(args.source, work / "x1")
+        bare_docs = bare_tree(tree, work / "x1")
+        print(f"bench: {len(tree.chapters)} chapters in {work}", flush=True)
+
+        html = clean_html({"ours": (tree.docs, ()), "bare": (bare_docs, ()),
+                           "ours-basic-theme": (tree.docs, basic_theme_conf(tree))}, work, args.runs)
+        ours, bare, basic = html["ours"]["timing"], html["bare"]["timing"], html["ours-basic-theme"]["timing"]
+        warnings["html"], warnings["bare_html"] = html["ours"]["warnings"], html["bare"]["warnings"]
+        ratio = ratio_summary(html["ours"]["samples"], html["bare"]["samples"])
+        cpu_ratio = ratio_summary(html["ours"]["cpu_samples"], html["bare"]["cpu_samples"])
+        latex, tex, pdf, warnings["latex"] = clean_pdf(tree, work, args.pdf_runs, "ours", pdf_name)
+        incremental, edited = incremental_html(tree, work, args.runs)
+        loop = editor_loop(copy_project(args.source, work / "loop"), work, args.loop_runs) if args.loop_runs else None
+        pdf_info = pdf_facts(pdf)
+
+        html_out = html["ours"]["out"]
+        sizes = {name: (html_out / f"{name}.html").stat().st_size for name in tree.chapters}
+        chapter = max(sizes, key=sizes.get)  # the heaviest chapter page
+        ours_weight = page_weight(html_out, f"{chapter}.html", screenshot=args.output.parent / "chapter.png")
+        bare_weight = page_weight(html["bare"]["out"], f"{chapter}.html")
+
+        slowest = "latex" if latex["median"] > ours["median"] else "html"
+        profile = profile_phase(slowest, tree.docs, work, args.top)
+
+        points = [{"copies": 1, "chapters": len(tree.chapters), "html_s": ours["median"],
+                   "bare_html_s": bare["median"], "basic_theme_html_s": basic["median"],
+                   "html_ratio": ratio["median"], "html_ratio_runs": ratio, "html_cpu_ratio_runs": cpu_ratio,
+                   "latex_s": latex["median"], "tex_s": tex["median"], "pdf_pages": pdf_info["pages"]}]
+        for copies in args.scales:
+            points.append(scaled_point(args.source, work, copies, args.scale_runs, pdf_name,
+                                       not args.no_scale_pdf, warnings))
+
+        full = ours["median"] + latex["median"] + tex["median"]
+        weight_kb = ours_weight["transferred_bytes"] / 1024
+        targets = {
+            "full_clean_s": target(full, TARGETS["full_clean_s"]),
+            "incremental_s": target(incremental["median"], TARGETS["incremental_s"], incremental),
+            "html_ratio": target(ratio["median"], TARGETS["html_ratio"], ratio, cpu_ratio),
+            "page_kb": target(weight_kb, TARGETS["page_kb"]),
+        }
+        if loop is not None:
+            targets["editor_loop_s"] = target(loop["median"], TARGETS["editor_loop_s"], loop)
+        for point in points[1:]:
+            targets[f"html_ratio_x{point['copies']}"] = target(point["html_ratio"], TARGETS["html_ratio"],
+                                                                point["html_ratio_runs"], point["html_cpu_ratio_runs"])
+        report = {
+            "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                        "platform": platform.platform(), "sphinx": _version("sphinx"),
+                        "sphinx_book_theme": _version("sphinx-book-theme"),
+                        "pydata_sphinx_theme": _version("pydata-sphinx-theme"),
+                        "load_before": load_before, "load_after": load_average()},
+            "commit": _git_commit(args.source),
+            "chapters": tree.chapters,
+            "builds": {"html": ours, "bare_html": bare, "html_ratio": ratio["median"], "html_ratio_runs": ratio,
+                       "html_cpu": html["ours"]["cpu"], "bare_html_cpu": html["bare"]["cpu"],
+                       "html_cpu_ratio_runs": cpu_ratio,
+                       "html_basic_theme": basic, "html_basic_theme_ratio": round(basic["median"] / bare["median"], 3),
+                       "latex": latex, "tex": tex, "full_clean_s": round(full, 3), "incremental": incremental,
+                       "incremental_edit": edited, **({"editor_loop": loop} if loop is not None else {})},
+            "page_weight": {"ours": ours_weight, "bare": bare_weight,
+                            "ratio": round(ours_weight["transferred_bytes"] / bare_weight["transferred_bytes"], 2),
+                            "server": "127.0.0.1, gzip level 6 for text types, no cache"},
+            "pdf": pdf_info,
+            "profile": profile,
+            "scaling": {"points": points, "fit": fits(points)},
+            "warnings": {k: {"count": len(v), "first": v[:5]} for k, v in warnings.items() if v},
+            "targets": targets,
+        }
+        report["bench_seconds"] = round(time.perf_counter() - started, 1)
+        args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print_table(report)
+        print(f"\nbench: {report['bench_seconds']:.0f} s in all; results in {args.output}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
