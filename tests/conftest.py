@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,8 @@ sys.path.insert(0, str(ROOT))
 from editorial.manifest import load_manifest  # noqa: E402
 
 MANIFEST = load_manifest(ROOT / "seeds" / "manifest.toml")
+#: The edition's version, as pyproject.toml sets it once.
+VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 
 
 @pytest.fixture(scope="session")

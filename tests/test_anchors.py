@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import MANIFEST, ROOT, Edition
+from conftest import MANIFEST, ROOT, VERSION, Edition
 from test_bad_input import build, edit
 
 LOCKED = [
@@ -108,7 +108,7 @@ def test_cite_this_block(edition, key):
     block = soup.find(id=f"{key}-cite")
     assert block is not None
     chicago = block.select_one(".cite-chicago").get_text()
-    assert MANIFEST[key].title.casefold() in chicago.casefold() and "version 0.1.0" in chicago  # headline case
+    assert MANIFEST[key].title.casefold() in chicago.casefold() and f"version {VERSION}" in chicago  # headline case
     assert block.select_one(".cite-paragraph").get_text().rstrip(".").endswith(f"{key}.html#p3")
     assert "@incollection{" in block.select_one(".cite-bibtex").get_text()
 
@@ -117,8 +117,8 @@ def test_version_on_every_page_and_in_the_pdf(edition, pdf_text):
     for page in edition.html.glob("*.html"):
         if page.name in ("genindex.html", "search.html"):
             continue
-        assert "Version 0.1.0" in page.read_text(encoding="utf-8"), page.name
-    assert "Version 0.1.0" in pdf_text
+        assert f"Version {VERSION}" in page.read_text(encoding="utf-8"), page.name
+    assert f"Version {VERSION}" in pdf_text
 
 
 def test_pdf_metadata(edition):

@@ -13,7 +13,7 @@ import rispy
 from bs4 import BeautifulSoup
 from pybtex.database import parse_string
 
-from conftest import MANIFEST, ROOT, Edition
+from conftest import MANIFEST, ROOT, VERSION, Edition
 
 CHAPTERS = list(MANIFEST)
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -196,7 +196,7 @@ def test_page_shows_what_citeproc_renders_from_the_csl_json(edition, key):
     shown = block.select_one("p.cite-chicago")
     assert shown.decode_contents() == fragment(render_note(record))
     # Chicago sets titles in headline style: compare without case.
-    assert "version 0.1.0" in shown.get_text() and record["title"].casefold() in shown.get_text().casefold()
+    assert f"version {VERSION}" in shown.get_text() and record["title"].casefold() in shown.get_text().casefold()
     # The paragraph example: the same record with that paragraph's address, and ¶ 3 as locator.
     paragraph = dict(record, URL=record["URL"] + "#p3")
     assert block.select_one("p.cite-paragraph").decode_contents() == fragment(render_note(paragraph, "3"))
