@@ -73,10 +73,10 @@ def test_a_range_the_lock_does_not_answer_fails_naming_the_fix(locked_project):
 
 
 def test_a_dependency_the_lock_lacks_fails(locked_project):
-    edit_pyproject(locked_project, '"pytest>=9.0,<10",', '"pytest>=9.0,<10",\n    "citeproc-py>=0.11,<0.12",')
+    edit_pyproject(locked_project, '"pytest>=9.0,<10",', '"pytest>=9.0,<10",\n    "tabulate>=0.9,<0.10",')
     result = check(locked_project)
     assert result.returncode == 1
-    assert "citeproc-py (extra 'test', <0.12,>=0.11) is not in uv.lock" in result.stderr
+    assert "tabulate (extra 'test', <0.10,>=0.9) is not in uv.lock" in result.stderr
     assert "./edition -s lock" in result.stderr
 
 
