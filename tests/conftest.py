@@ -96,3 +96,24 @@ def edition(tmp_path_factory) -> Edition:
 def pdf_text(edition: Edition) -> str:
     return subprocess.run(["pdftotext", "-enc", "UTF-8", str(edition.pdf), "-"],
                           capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def site(edition: Edition):
+    """The built HTML edition, served on 127.0.0.1 for the browser tests."""
+    from gates import serve
+
+    with serve(edition.html) as origin:
+        yield origin
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium, driven by Playwright (no browser is downloaded)."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]' (Playwright)")
+    from gates import launch_chromium
+
+    with sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from conftest import Edition, copy_project, sphinx_build
-from gates import VIEWPORTS, axe_source, html_pages, launch_chromium, serve
+from gates import VIEWPORTS, axe_source, html_pages, serve
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]' (Playwright)")
 
@@ -42,19 +42,6 @@ class Visit:
     violations: list[dict]
     requests: list[str] = field(default_factory=list)
 
-
-@pytest.fixture(scope="module")
-def site(edition: Edition):
-    with serve(edition.html) as origin:
-        yield origin
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 def _record_and_block(context, origin: str, requests: list[str]) -> None:

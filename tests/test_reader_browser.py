@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import MANIFEST, Edition
-from gates import VIEWPORTS, axe_source, html_pages, launch_chromium, serve
+from conftest import MANIFEST
+from gates import VIEWPORTS, axe_source, html_pages
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]' (Playwright)")
 
@@ -21,19 +21,6 @@ CHAPTERS = list(MANIFEST)
 #: The chapter whose one paragraph carries the most markers (eight), for the overlap test.
 CROWDED = "vlasov-movement"
 
-
-@pytest.fixture(scope="module")
-def site(edition: Edition):
-    with serve(edition.html) as origin:
-        yield origin
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 def open_tab(chromium, viewport: str, **options):
