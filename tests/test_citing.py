@@ -261,64 +261,48 @@ def test_chapter_jsonld_is_part_of_the_book_and_based_on_the_source(edition, key
 # -- The paragraph number's control, in Chromium --------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]' (Playwright)")
-    from gates import launch_chromium
-
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
-def test_paragraph_number_copies_link_and_citation_by_keyboard(edition, browser):
+def test_paragraph_number_copies_link_and_citation_by_keyboard(edition, site, chromium):
     from editorial.citations import render_note
-    from gates import serve
 
     (record,) = json.loads(citation_file(edition, "konr.json"))
-    with serve(edition.html) as origin:
-        context = browser.new_context()
-        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
-        tab = context.new_page()
-        tab.goto(f"{origin}/konr.html", wait_until="networkidle")
-        number = tab.locator("div.reading-text p#p3 a.paranum")
-        assert number.get_attribute("href") == "#p3"
-        number.focus()
-        tab.keyboard.press("Enter")
-        assert number.get_attribute("aria-expanded") == "true"
-        menu = tab.get_by_role("group", name="Cite paragraph 3")
-        focused = tab.evaluate("document.activeElement.textContent")
-        assert focused == "Copy link"
-        tab.keyboard.press("Enter")
-        status = tab.get_by_role("status")
-        status.filter(has_text="Link copied").wait_for()
-        assert tab.evaluate("navigator.clipboard.readText()") == f"{origin}/konr.html#p3"
-        assert status.is_visible()
+    context = chromium.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
+    tab = context.new_page()
+    tab.goto(f"{site}/konr.html", wait_until="networkidle")
+    number = tab.locator("div.reading-text p#p3 a.paranum")
+    assert number.get_attribute("href") == "#p3"
+    number.focus()
+    tab.keyboard.press("Enter")
+    assert number.get_attribute("aria-expanded") == "true"
+    menu = tab.get_by_role("group", name="Cite paragraph 3")
+    focused = tab.evaluate("document.activeElement.textContent")
+    assert focused == "Copy link"
+    tab.keyboard.press("Enter")
+    status = tab.get_by_role("status")
+    status.filter(has_text="Link copied").wait_for()
+    assert tab.evaluate("navigator.clipboard.readText()") == f"{site}/konr.html#p3"
+    assert status.is_visible()
 
-        tab.keyboard.press("Tab")
-        assert tab.evaluate("document.activeElement.textContent") == "Copy citation"
-        tab.keyboard.press("Enter")
-        status.filter(has_text="Citation copied").wait_for()
-        expected = BeautifulSoup(render_note(dict(record, URL=record["URL"] + "#p3"), "3"), "html.parser").get_text()
-        assert tab.evaluate("navigator.clipboard.readText()") == expected
-        assert "¶ 3" in expected and expected.rstrip(".").endswith("konr.html#p3")
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("document.activeElement.textContent") == "Copy citation"
+    tab.keyboard.press("Enter")
+    status.filter(has_text="Citation copied").wait_for()
+    expected = BeautifulSoup(render_note(dict(record, URL=record["URL"] + "#p3"), "3"), "html.parser").get_text()
+    assert tab.evaluate("navigator.clipboard.readText()") == expected
+    assert "¶ 3" in expected and expected.rstrip(".").endswith("konr.html#p3")
 
-        tab.keyboard.press("Escape")
-        assert menu.count() == 0
-        assert tab.evaluate("document.activeElement.getAttribute('href')") == "#p3"
-        context.close()
+    tab.keyboard.press("Escape")
+    assert menu.count() == 0
+    assert tab.evaluate("document.activeElement.getAttribute('href')") == "#p3"
+    context.close()
 
 
-def test_without_javascript_the_number_is_a_plain_link(edition, browser):
-    from gates import serve
-
-    with serve(edition.html) as origin:
-        context = browser.new_context(java_script_enabled=False)
-        tab = context.new_page()
-        tab.goto(f"{origin}/konr.html")
-        number = tab.locator("div.reading-text p#p3 a.paranum")
-        number.click()
-        assert tab.url.endswith("/konr.html#p3")
-        assert tab.locator(".paracite-menu").count() == 0
-        context.close()
+def test_without_javascript_the_number_is_a_plain_link(site, chromium):
+    context = chromium.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(f"{site}/konr.html")
+    number = tab.locator("div.reading-text p#p3 a.paranum")
+    number.click()
+    assert tab.url.endswith("/konr.html#p3")
+    assert tab.locator(".paracite-menu").count() == 0
+    context.close()
