@@ -37,7 +37,7 @@ def _install(session: nox.Session, *extras: str) -> None:
     problems = dependency_lock.disagreements(ROOT)
     if problems:
         session.error(dependency_lock.message(problems))
-    session.run_install("uv", "sync", "--locked", "--quiet", *(f"--extra={extra}" for extra in extras),
+    session.run_install("uv", "sync", "--locked", "--quiet", "--compile-bytecode", *(f"--extra={extra}" for extra in extras),
                         env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location})
 
 

@@ -228,6 +228,29 @@ class EditionStyle(UnsrtStyle):
     default_sorting_style = STYLE_NAME
     default_name_style = "lastfirst"  # "Anders, Władysław": found where a catalogue files it
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._formatted: dict[tuple[str, int], tuple[Entry, object]] = {}
+
+    def format_entry(self, label, entry, bib_data=None):
+        """Format each entry once per style object.
+
+        sphinxcontrib-bibtex 2.7 formats every entry twice at every build, with the same style
+        object: for the bibliography and for the citation's tooltip (``bibtex_tooltips``, with
+        ``bibtex_tooltips_style`` left empty), which was half the bibliography's cost.  pybtex's
+        formatted entries are not changed by their users, so the second call returns the first
+        result.  The entry itself is kept beside it, so that an ``id()`` reused by another entry
+        can never return a stale result.
+        """
+        key = (label, id(entry))
+        cached = self._formatted.get(key)
+        if cached is not None and cached[0] is entry and bib_data is None:
+            return cached[1]
+        formatted = super().format_entry(label, entry, bib_data=bib_data)
+        if bib_data is None:
+            self._formatted[key] = (entry, formatted)
+        return formatted
+
     def format_title(self, e, which_field, as_sentence=True):
         # Titles as the work spells them (pybtex's plain style lower-cases all but the first
         # word), in quotation marks with the sentence's full stop inside them.

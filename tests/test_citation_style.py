@@ -102,6 +102,30 @@ def test_bibliography_is_sorted_by_label_and_prints_each_date_once(app):
     assert "Parrish, Michael. The Lesser Terror . Westport, CT: Praeger, 1996." in book
 
 
+@pytest.mark.sphinx("html", testroot=ROOT)
+def test_each_entry_is_formatted_once_and_the_tooltip_shows_the_entry(app, monkeypatch):
+    """sphinxcontrib-bibtex asks for every entry twice (bibliography, tooltip); the second answer
+    is the first one, so the tooltip still shows the whole entry as the bibliography prints it."""
+    from pybtex.style.template import Node
+
+    formatted: list[str] = []
+    original = Node.format_data
+
+    def counting(self, data):
+        if self.name == "toplevel":
+            formatted.append(data["entry"].key)
+        return original(self, data)
+
+    monkeypatch.setattr(Node, "format_data", counting)
+    app.build()
+    assert sorted(formatted) == sorted(set(formatted)), f"entries formatted more than once: {formatted}"
+    assert len(formatted) == 6
+    tooltip = _soup(app, "chap").select_one('a[href$="#cite-1-page"]')["title"]
+    entry = _soup(app, "index").select_one("#cite-1-page p").get_text()
+    assert tooltip.split() == entry.split()
+    assert "last updated 21 October 2002" in tooltip
+
+
 def test_a_label_standing_for_two_works_fails_naming_both_entries(build_edited):
     message = build_edited(
         ("refs.bib", "title = {{Soviet {POWs}}},", "title = {{Soviet POWs}}, shorttitle = {Prague uprising},"),
