@@ -23,7 +23,10 @@ from .profiling import profile_phase
 from .report import print_table, target
 from .run import load_average, ratio_summary
 from .scaling import fits, scaled_point
-from .trees import bare_tree, basic_theme_conf, copy_project
+from .trees import BOOK_THEME, Tree, bare_tree, basic_theme_conf, copy_project
+
+
+THEME_FLOOR = "the bare baseline with sphinx-book-theme"
 
 
 def arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -67,14 +70,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {len(tree.chapters)} chapters in {work}", flush=True)
 
         html = clean_html({"ours": (tree.docs, ()), "bare": (bare_docs, ()),
-                           "ours-basic-theme": (tree.docs, basic_theme_conf(tree))}, work, args.runs)
+                           "ours-basic-theme": (tree.docs, basic_theme_conf(tree)),
+                           "bare-book-theme": (bare_docs, BOOK_THEME)}, work, args.runs)
         ours, bare, basic = html["ours"]["timing"], html["bare"]["timing"], html["ours-basic-theme"]["timing"]
+        themed = html["bare-book-theme"]["timing"]
+        theme_ratio = ratio_summary(html["bare-book-theme"]["samples"], html["bare"]["samples"])
+        ours_over_themed = ratio_summary(html["ours"]["samples"], html["bare-book-theme"]["samples"])
         warnings["html"], warnings["bare_html"] = html["ours"]["warnings"], html["bare"]["warnings"]
         ratio = ratio_summary(html["ours"]["samples"], html["bare"]["samples"])
         cpu_ratio = ratio_summary(html["ours"]["cpu_samples"], html["bare"]["cpu_samples"])
         latex, tex, pdf, warnings["latex"] = clean_pdf(tree, work, args.pdf_runs, "ours", pdf_name)
         incremental, edited = incremental_html(tree, work, args.runs)
-        loop = editor_loop(copy_project(args.source, work / "loop"), work, args.loop_runs) if args.loop_runs else None
+        loop = loop_floor = None
+        if args.loop_runs:
+            loop_tree = copy_project(args.source, work / "loop")
+            loop = editor_loop(loop_tree, work, args.loop_runs)
+            # The same loop on the bare baseline with the edition's theme: the floor of the target.
+            bare_tree(loop_tree, work / "loop-bare")
+            loop_floor = editor_loop(Tree(work / "loop-bare", loop_tree.chapters, docs_dir="docs-bare"), work,
+                                     args.loop_runs, BOOK_THEME, label="bare with the book theme")
         pdf_info = pdf_facts(pdf)
 
         html_out = html["ours"]["out"]
@@ -88,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
 
         points = [{"copies": 1, "chapters": len(tree.chapters), "html_s": ours["median"],
                    "bare_html_s": bare["median"], "basic_theme_html_s": basic["median"],
+                   "bare_book_theme_html_s": themed["median"], "bare_book_theme_ratio_runs": theme_ratio,
                    "html_ratio": ratio["median"], "html_ratio_runs": ratio, "html_cpu_ratio_runs": cpu_ratio,
                    "latex_s": latex["median"], "tex_s": tex["median"], "pdf_pages": pdf_info["pages"]}]
         for copies in args.scales:
@@ -99,14 +114,18 @@ def main(argv: list[str] | None = None) -> int:
         targets = {
             "full_clean_s": target(full, TARGETS["full_clean_s"]),
             "incremental_s": target(incremental["median"], TARGETS["incremental_s"], incremental),
-            "html_ratio": target(ratio["median"], TARGETS["html_ratio"], ratio, cpu_ratio),
+            "html_ratio": target(ratio["median"], TARGETS["html_ratio"], ratio, cpu_ratio,
+                                 floor={**theme_ratio, "value": theme_ratio["median"], "what": THEME_FLOOR}),
             "page_kb": target(weight_kb, TARGETS["page_kb"]),
         }
         if loop is not None:
-            targets["editor_loop_s"] = target(loop["median"], TARGETS["editor_loop_s"], loop)
+            targets["editor_loop_s"] = target(loop["median"], TARGETS["editor_loop_s"], loop,
+                                              floor={**loop_floor, "value": loop_floor["median"], "what": THEME_FLOOR})
         for point in points[1:]:
+            floor = point["bare_book_theme_ratio_runs"]
             targets[f"html_ratio_x{point['copies']}"] = target(point["html_ratio"], TARGETS["html_ratio"],
-                                                                point["html_ratio_runs"], point["html_cpu_ratio_runs"])
+                                                                point["html_ratio_runs"], point["html_cpu_ratio_runs"],
+                                                                floor={**floor, "value": floor["median"], "what": THEME_FLOOR})
         report = {
             "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
@@ -120,8 +139,11 @@ def main(argv: list[str] | None = None) -> int:
                        "html_cpu": html["ours"]["cpu"], "bare_html_cpu": html["bare"]["cpu"],
                        "html_cpu_ratio_runs": cpu_ratio,
                        "html_basic_theme": basic, "html_basic_theme_ratio": round(basic["median"] / bare["median"], 3),
+                       "bare_book_theme_html": themed, "bare_book_theme_ratio": theme_ratio,
+                       "ours_over_bare_book_theme": ours_over_themed,
                        "latex": latex, "tex": tex, "full_clean_s": round(full, 3), "incremental": incremental,
-                       "incremental_edit": edited, **({"editor_loop": loop} if loop is not None else {})},
+                       "incremental_edit": edited, **({"editor_loop": loop, "editor_loop_bare_book_theme": loop_floor}
+                                                       if loop is not None else {})},
             "page_weight": {"ours": ours_weight, "bare": bare_weight,
                             "ratio": round(ours_weight["transferred_bytes"] / bare_weight["transferred_bytes"], 2),
                             "server": "127.0.0.1, gzip level 6 for text types, no cache"},

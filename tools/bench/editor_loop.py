@@ -41,21 +41,22 @@ def _wait_until_served(url: str, server: subprocess.Popen, log: Path, limit: flo
     raise SystemExit(f"bench: sphinx-autobuild did not serve {url} within {limit:.0f} s")
 
 
-def serve_command(tree: Tree, out: Path, port: int) -> list[str]:
+def serve_command(tree: Tree, out: Path, port: int, sphinx_args: tuple[str, ...] = ()) -> list[str]:
     """The noxfile's ``serve`` session's command line, on the copy ``tree``."""
+    watched = [arg for path in (tree.root / "editorial", tree.root / "bibliography.bib") if path.exists()
+               for arg in ("--watch", str(path))]
     return [sys.executable, "-m", "sphinx_autobuild", "--host", "127.0.0.1", "--port", str(port),
-            "--watch", str(tree.root / "editorial"), "--watch", str(tree.root / "bibliography.bib"),
-            str(tree.docs), str(out)]
+            *watched, *sphinx_args, str(tree.docs), str(out)]
 
 
-def editor_loop(tree: Tree, work: Path, runs: int) -> dict:
+def editor_loop(tree: Tree, work: Path, runs: int, sphinx_args: tuple[str, ...] = (), label: str = "ours") -> dict:
     """Median and spread of save-to-reload over ``runs`` edits of one note, and what was edited."""
     target, note = first_note(tree)
     original = target.read_text(encoding="utf-8")
     port = _free_port()
-    log = work / "autobuild.log"
+    log = work / f"autobuild-{label}.log"
     with log.open("w") as output:
-        server = subprocess.Popen(serve_command(tree, work / "serve-html", port), stdout=output,
+        server = subprocess.Popen(serve_command(tree, work / f"serve-html-{label}", port, sphinx_args), stdout=output,
                                   stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/{target.stem}.html"
     samples = []
@@ -74,7 +75,7 @@ def editor_loop(tree: Tree, work: Path, runs: int) -> dict:
                     with page.expect_navigation(wait_until="load", timeout=120_000):
                         pass
                 samples.append(time.perf_counter() - saved)
-                print(f"  editor's loop (save -> page reloaded): {samples[-1]:.2f} s", flush=True)
+                print(f"  editor's loop, {label} (save -> page reloaded): {samples[-1]:.2f} s", flush=True)
                 page.wait_for_timeout(500)  # the watcher settles before the next save
     finally:
         target.write_text(original, encoding="utf-8")

@@ -4,6 +4,8 @@ Nothing is built in ``docs/``: every tree is a copy in a temporary directory.  T
 is the same sources with myst-parser and Sphinx's ``basic`` theme only, and do-nothing stand-ins
 for our directives and roles (read off the extension's ``setup()``), so that the same text is
 parsed and the ratio of the two builds is the cost of the theme, the bibliography and our machinery.
+The same bare tree built with the edition's theme (:data:`BOOK_THEME`) tells the theme's share
+apart: what no change inside the project can remove while the edition keeps sphinx-book-theme.
 """
 
 from __future__ import annotations
@@ -23,18 +25,23 @@ BIBTEX_ROLES = [f"{domain}:{style}" for domain in ("cite", "footcite")
                 for style in ("p", "ps", "t", "ts", "ct", "cts", "year", "author", "authors", "label", "empty")]
 BIBTEX_DIRECTIVES = ["bibliography", "footbibliography"]
 
+#: sphinx-build's arguments that give the bare baseline the edition's theme, and nothing else of ours.
+BOOK_THEME = ("-D", "html_theme=sphinx_book_theme")
+
 
 @dataclass
 class Tree:
-    """A copy of the project in a temporary directory: ``root/docs`` is what Sphinx builds."""
+    """A copy of the project in a temporary directory: ``root/docs`` is what Sphinx builds (or
+    ``root/docs-bare`` for the bare baseline)."""
 
     root: Path
     chapters: list[str]
     copies: int = 1
+    docs_dir: str = "docs"
 
     @property
     def docs(self) -> Path:
-        return self.root / "docs"
+        return self.root / self.docs_dir
 
 
 SEED_FRONT_MATTER = re.compile(r"\A---\s*\n(?:.*\n)*?seed:\s*\S+", re.MULTILINE)
