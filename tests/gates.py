@@ -10,27 +10,21 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import http.server
 import os
 import shutil
 import subprocess
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+# The loopback server and Chromium's quiet start are the benchmark's (ROOT is on sys.path: conftest.py).
+from tools.bench.browser import CHROMIUM_ARGS, serve  # noqa: F401  (serve: the browser tests' server)
 
 BROWSER_DIR = Path(__file__).resolve().parent / "browser"
 NODE_MODULES = BROWSER_DIR / "node_modules"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 CHROMIUM = os.environ.get("EDITION_CHROMIUM", "/usr/bin/chromium")
-# As TOOLCHAIN.md and the machine notes found: without these, Chromium calls Google's hosts at start.
-CHROMIUM_ARGS = [
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run", "--disable-quic", "--disable-default-apps", "--metrics-recording-only",
-]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 
@@ -82,26 +76,6 @@ def vnu_command() -> list[str]:
 def html_pages(html: Path) -> list[Path]:
     """Every page a reader can open: the top-level .html files of the build."""
     return sorted(html.glob("*.html"))
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
-        pass
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 (a free port) for as long as the block runs."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def launch_chromium(playwright):

@@ -1,7 +1,8 @@
 """Debian's Chromium through Playwright, and a loopback server that gzips text as a web server does.
 
 Playwright drives ``/usr/bin/chromium`` (``BENCH_CHROMIUM`` to change it), as the browser tests
-do (tests/gates.py); ``playwright install`` is never run, so no browser is downloaded.
+do (tests/gates.py); ``playwright install`` is never run, so no browser is downloaded.  The
+browser tests serve the built edition with :func:`serve` too (plain, without gzip).
 """
 
 from __future__ import annotations
@@ -42,7 +43,14 @@ def chromium() -> Iterator:
             browser.close()
 
 
-class GzipHandler(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a directory without logging every request."""
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+class GzipHandler(QuietHandler):
     """Serves a directory, gzipping text (level 6, as Apache's mod_deflate) when the browser asks."""
 
     def send_head(self):
@@ -62,14 +70,12 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         return io.BytesIO(body)
 
-    def log_message(self, *args) -> None:
-        pass
-
 
 @contextmanager
-def gzip_server(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 (a free port), gzipping text; yields the base URL."""
-    handler = functools.partial(GzipHandler, directory=str(directory))
+def serve(directory: Path, handler_class: type[QuietHandler] = QuietHandler) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 (a free port) for as long as the block runs; yields the
+    base URL.  ``GzipHandler`` gzips text as a web server would."""
+    handler = functools.partial(handler_class, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .browser import VIEWPORT, chromium, gzip_server
+from .browser import VIEWPORT, GzipHandler, chromium, serve
 
 
 def page_weight(html_dir: Path, page: str, screenshot: Path | None = None) -> dict:
     """Load ``page`` from a gzipping loopback server in a fresh browser context (empty cache) and add
     up every response: its headers and body as they came over the wire, and the body unpacked."""
     finished = []
-    with chromium() as browser, gzip_server(html_dir) as base:
+    with chromium() as browser, serve(html_dir, GzipHandler) as base:
         context = browser.new_context(viewport=VIEWPORT)
         tab = context.new_page()
         tab.on("requestfinished", lambda request: finished.append(request))

@@ -53,14 +53,7 @@ def summary(samples: list[float]) -> dict:
 def ratio_summary(ours: list[float], base: list[float]) -> dict:
     """The ratio of paired runs (run i of ours over run i of the baseline, timed one after the
     other), so that a change of load during the benchmark moves both sides of each ratio."""
-    ratios = [a / b for a, b in zip(ours, base)]
-    return {
-        "median": round(statistics.median(ratios), 3),
-        "min": round(min(ratios), 3),
-        "max": round(max(ratios), 3),
-        "spread": round(max(ratios) - min(ratios), 3),
-        "runs": [round(r, 3) for r in ratios],
-    }
+    return summary([a / b for a, b in zip(ours, base)])
 
 
 def count_warnings(path: Path) -> list[str]:
