@@ -18,6 +18,7 @@ from . import (
     bibliography,
     bibliography_pdf,
     chronology,
+    citation_labels,
     citation_style,
     citations,
     citing,
@@ -27,6 +28,7 @@ from . import (
     frontpage,
     furniture,
     jsonld,
+    locators,
     manifest,
     name_index,
     note_list,
@@ -69,7 +71,7 @@ def _copy_assets(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    for module in (pybtex_lookup, manifest, toolchain, bibliography, bibliography_pdf, citation_style, reading,
+    for module in (pybtex_lookup, manifest, toolchain, bibliography, bibliography_pdf, citation_labels, citation_style, locators, reading,
                    furniture, fidelity, paragraphs, notes, note_list, chronology, name_index, citations, citing,
                    jsonld, colophon, anchors, accessibility, reader, frontpage, epub, theme):
         module.setup(app)

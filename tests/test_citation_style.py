@@ -83,7 +83,7 @@ def test_several_works_are_separated_by_semicolons(app):
     app.build()
     citations = [span.get_text() for span in _soup(app, "chap").select("span.bibtex-citation")]
     assert "[Auschwitz Museum, ‘Soviet POWs’; Wikipedia, ‘Prague uprising’]" in citations
-    assert "[Parrish 1996, p. 160]" in citations
+    assert "[Parrish 1996, 160]" in citations
 
 
 @pytest.mark.sphinx("html", testroot=ROOT)
@@ -207,3 +207,50 @@ def test_pdf_keeps_each_bibliography_group_in_place_with_the_same_labels(app):
     assert sources < first_list < literature < second_list
     assert r"\bibitem[Anders 2002]{index:cite-1-page}" in tex
     assert r"\bibitem[Anders n.d.\sphinxhyphen{}a]{index:cite-2-kleska}" in tex
+
+
+# -- Locators: every citation of a paged work says where ------------------------------------------
+
+def test_a_book_cited_without_a_locator_fails_naming_file_and_line(build_edited):
+    message = build_edited(("chap.md", "{cite:p}`parrish1996{160}`", "{cite:p}`parrish1996`"))
+    assert re.search(r"chap\.md:22: WARNING: citation of 'parrish1996' \(book\) has no locator", message), message
+    assert "[edition.locator]" in message
+
+
+def test_a_locator_the_rule_cannot_read_fails_saying_why(build_edited):
+    message = build_edited(("chap.md", "{cite:p}`parrish1996{160}`", "{cite:p}`parrish1996{p. 160}`"))
+    assert re.search(r"chap\.md:22: WARNING: citation of 'parrish1996' has the locator 'p\. 160': give pages "
+                     r"bare", message), message
+
+
+def test_a_page_range_with_a_hyphen_fails_asking_for_an_en_dash(build_edited):
+    message = build_edited(("chap.md", "{cite:p}`parrish1996{160}`", "{cite:p}`parrish1996{160-162}`"))
+    assert re.search(r"chap\.md:22: WARNING: .*join a page range with an en dash", message), message
+
+
+def test_web_pages_need_no_locator_and_any_citation_may_carry_one(build_edited):
+    message = build_edited(("chap.md", "{cite:p}`kleska,part4`", "{cite:p}`kleska{ch. 3},part4`"),
+                           ("chap.md", "{cite:p}`parrish1996{160}`", "{cite:p}`parrish1996{not seen}`"))
+    assert "locator" not in message, message
+
+
+@pytest.mark.parametrize("locator", ["419", "196–199", "63, 67", "xii", "87 n. 3", "ch. 7", 'sec. "Smolensk"',
+                                     "doc. 525", "app. IV", "§ 3", "s.v. Vlasov", "not seen"])
+def test_locators_the_rule_reads(locator):
+    from editorial.locators import locator_problem
+
+    assert locator_problem(locator) == ""
+
+
+@pytest.mark.parametrize("locator", ["p. 419", "pp. 196–199", "196-199", "online copy", "419 and 420", "ch.7"])
+def test_locators_the_rule_refuses(locator):
+    from editorial.locators import locator_problem
+
+    assert locator_problem(locator) != ""
+
+
+@pytest.mark.sphinx("latex", testroot=ROOT)
+def test_the_locator_follows_the_label_in_the_pdf_source(app):
+    app.build()
+    tex = next(app.outdir.glob("*.tex")).read_text(encoding="utf-8")
+    assert "{Parrish 1996}, 160{]}" in tex, "the LaTeX citation lacks its locator"

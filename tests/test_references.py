@@ -71,7 +71,7 @@ def test_bibliography_uses_the_labels_of_the_text(cited_labels, bibliography_lab
 
 
 def test_bibliography_groups_are_sorted_by_label(edition):
-    from editorial.citation_style import sort_key
+    from editorial.citation_labels import sort_key
 
     for group in page(edition, "bibliography").select("div.citation-list, div[role='list']"):
         labels = [label.get_text().strip("[]") for label in group.select("div.citation span.label")]
@@ -132,3 +132,40 @@ def test_books_are_recorded_as_books():
         described = " ".join(entry.fields.get(name, "") for name in ("howpublished", "note")).lower()
         if "online copy" in described:
             assert entry.type in ("book", "incollection", "article"), key
+
+
+# -- Pinpoint citations: a reader who follows a citation of a book finds the page ----------------
+
+@pytest.fixture(scope="module")
+def located_citations(edition) -> list[tuple[str, str, str, str]]:
+    """(page, key, label, locator) for every citation link of the HTML; locator "" when none."""
+    found = []
+    for html in sorted(edition.html.glob("*.html")):
+        for link in BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select(
+                "span.bibtex-citation a[href*='#cite-']"):
+            after = link.next_sibling if isinstance(link.next_sibling, str) else ""
+            locator = re.match(r"^(?:, ([^;\]]+))?", after)[1] or ""
+            found.append((html.stem, entry_key(link["href"]), link.get_text(), locator.strip()))
+    return found
+
+
+def test_every_citation_of_a_paged_work_carries_a_locator_in_the_html(located_citations):
+    from editorial.locators import locator_problem, needs_locator
+
+    paged = [(page, key, label, locator) for page, key, label, locator in located_citations
+             if needs_locator(BIBLIOGRAPHY[key].type, BIBLIOGRAPHY[key].fields.get("authority", ""))]
+    assert len(paged) > 50, "the edition cites fewer books and articles than it did"
+    assert [citation for citation in paged if not citation[3]] == []
+    assert [citation for citation in paged if locator_problem(citation[3])] == []
+    located = [citation for citation in paged if citation[3] != "not seen"]
+    assert len(located) >= 0.75 * len(paged), "most citations of books should point to a page or section"
+
+
+def test_the_pdf_prints_each_citation_with_its_locator(located_citations, pdf_text):
+    from editorial.locators import needs_locator
+
+    printed = re.sub(r"\s+", "", re.sub(r"-\n", "", pdf_text))
+    missing = sorted({f"[{label}, {locator}" for _, key, label, locator in located_citations
+                      if locator and needs_locator(BIBLIOGRAPHY[key].type, BIBLIOGRAPHY[key].fields.get("authority", ""))
+                      and re.sub(r"\s+", "", f"{label},{locator}") not in printed})
+    assert missing == []
