@@ -11,6 +11,8 @@ one of
 * a division named by its abbreviation, where the copy read has no printed pages or the work is
   numbered otherwise: ``ch. 7``, ``sec. "Title"``, ``doc. 525``, ``no. 12``, ``app. IV``,
   ``n. 14``, ``fol. 3``, ``col. 2``, ``pt. 2``, ``vol. 2``, ``para. 4``, ``§ 3``, ``s.v. Vlasov``;
+* the passage's opening words, quoted (``«Первая дивизия формировалась»``), where the copy read
+  shows neither printed pages nor chapter titles: a phrase a reader can search for;
 * ``not seen``: the work is named because the source cites it, and the editors could not
   consult it (*non vidi*); no claim of the note rests on it.
 
@@ -50,6 +52,7 @@ DIVISIONS = ("ch.", "sec.", "doc.", "no.", "app.", "n.", "nn.", "fol.", "col.", 
 LOCATOR = re.compile(
     rf"^(?:{_PAGES}(?:, {_PAGES})*"
     rf"|(?:{'|'.join(re.escape(division) for division in DIVISIONS)}) \S.*"
+    r"|«[^»]+»|“[^”]+”|\"[^\"]+\""
     rf"|{NOT_SEEN})$"
 )
 
@@ -68,7 +71,7 @@ def locator_problem(locator: str) -> str:
     if re.search(r"\d-\d", locator):
         return "join a page range with an en dash: '196–199'"
     return ("a locator is pages ('419', '196–199'), a division ('ch. 7', 'doc. 525', 'sec. \"Title\"', "
-            "'§ 3', 's.v. Vlasov') or 'not seen'")
+            "'§ 3', 's.v. Vlasov'), the passage's opening words in quotation marks, or 'not seen'")
 
 
 def citation_lines(doctree: nodes.document) -> dict[int, str]:

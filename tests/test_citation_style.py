@@ -235,14 +235,16 @@ def test_web_pages_need_no_locator_and_any_citation_may_carry_one(build_edited):
 
 
 @pytest.mark.parametrize("locator", ["419", "196–199", "63, 67", "xii", "87 n. 3", "ch. 7", 'sec. "Smolensk"',
-                                     "doc. 525", "app. IV", "§ 3", "s.v. Vlasov", "not seen"])
+                                     "doc. 525", "app. IV", "§ 3", "s.v. Vlasov", "«Первая дивизия»",
+                                     "“the first division”", "not seen"])
 def test_locators_the_rule_reads(locator):
     from editorial.locators import locator_problem
 
     assert locator_problem(locator) == ""
 
 
-@pytest.mark.parametrize("locator", ["p. 419", "pp. 196–199", "196-199", "online copy", "419 and 420", "ch.7"])
+@pytest.mark.parametrize("locator", ["p. 419", "pp. 196–199", "196-199", "online copy", "419 and 420", "ch.7",
+                                     "«unclosed"])
 def test_locators_the_rule_refuses(locator):
     from editorial.locators import locator_problem
 
