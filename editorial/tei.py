@@ -34,7 +34,10 @@ from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 from . import json_export
 from .chronology import dated_event, event_mention
 from .citation_labels import edition_labels
-from .citations import base_url, book_title, chapter_record, page_url, render_note
+from .citations import (
+    EDITION_ID, TEI_DIR, base_url, book_title, chapter_record, page_url, paragraph_citation_template, render_note,
+)
+from .citing import EXAMPLE_PARAGRAPH
 from .furniture import furniture
 from .manifest import SeedRecord, seeds
 from .notes import note_basis, note_kind
@@ -47,8 +50,6 @@ logger = logging.getLogger(__name__)
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-TEI_DIR = "tei"
-EDITION_FILE = "edition"
 #: Until the rights of each layer are settled (issue 18, item 4), the TEI says so.
 AVAILABILITY_PLACEHOLDER = (
     "The rights statement of this edition is being prepared: the licence of the editorial matter "
@@ -173,7 +174,7 @@ class TEIBuilder(Builder):
             self.write_tei(outdir / TEI_DIR / f"{docname}.xml", document)
             all_notes += context.notes
             chapters_data.append(self.chapter_data(docname, document))
-        self.write_tei(outdir / TEI_DIR / f"{EDITION_FILE}.xml", self.edition_document())
+        self.write_tei(outdir / TEI_DIR / f"{EDITION_ID}.xml", self.edition_document())
         availability = self.config.edition_tei_availability or AVAILABILITY_PLACEHOLDER
         sources = [json_export.source_record(self.config, record) for record in self.chapters.values()]
         json_export.write_json(outdir, json_export.edition_document(
@@ -335,8 +336,11 @@ class TEIBuilder(Builder):
                              for ident in footnote["ids"]}
         top = next(iter(doctree.findall(nodes.section)))
         front, body, back = tei("front"), tei("body"), tei("back")
+        loose = tei("div", type="edition")  # a chapter without sections: its text straight under the title
         for section in top.children:
             if not isinstance(section, nodes.section):
+                if not isinstance(section, (nodes.title, *DROPPED)):
+                    self.block(section, loose, context)
                 continue
             if any(section.findall(reading_text)):
                 where, kind = body, "edition"
@@ -344,15 +348,11 @@ class TEIBuilder(Builder):
                 where, kind = front, "headnote"
             else:
                 where, kind = back, "apparatus"
-            div = self.section(section, context, kind)
-            if kind == "apparatus" and not any(child.tag != f"{{{TEI_NS}}}head" for child in div):
-                div.append(self.cite_paragraph(docname))  # the "Cite this" section is raw HTML and LaTeX
-            where.append(div)
+            where.append(self.section(section, context, kind))
+        if len(loose):
+            body.insert(0, loose)
         text = tei("text", front if len(front) else None, body, back if len(back) else None)
         return text
-
-    def cite_paragraph(self, docname: str) -> etree._Element:
-        return tei("p", render_note(chapter_record(self.config, self.chapters[docname]), html=False))
 
     def section(self, section: nodes.section, context: Context, kind: str) -> etree._Element:
         div = tei("div", type=kind, xml_id=section["ids"][0] if section["ids"] else None)
@@ -407,6 +407,13 @@ class TEIBuilder(Builder):
             self.inline(node, element, context)
             context.paragraph, context.verbatim = "", False
             return element
+        if "cite-chicago" in node["classes"] or "cite-paragraph" in node["classes"]:
+            # The "Cite this chapter" section renders citeproc-py's note as raw HTML or LaTeX; here as text.
+            record = self.chapters[context.docname]
+            if "cite-chicago" in node["classes"]:
+                return tei("p", render_note(chapter_record(self.config, record), html=False))
+            template = paragraph_citation_template(self.config, record, html=False)
+            return tei("p", EXAMPLE_PARAGRAPH.join(template))
         return self.inline(node, tei("p"), context)
 
     def inline(self, node: nodes.Element, element: etree._Element, context: Context) -> etree._Element:
