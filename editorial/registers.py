@@ -21,6 +21,8 @@ from .name_index import load_index_terms
 CATEGORIES = {"persons": "person", "places": "place", "organisations": "org"}
 #: Authority files whose ids an entry may carry (issue 18, item 3), as TEI ``idno/@type``.
 AUTHORITIES = ("wikidata", "gnd", "viaf", "geonames")
+#: Letters that Unicode does not decompose into a base letter and a mark ("Władysław").
+UNDECOMPOSED = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae"})
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class RegisterEntry:
 
 def slug(text: str) -> str:
     """"Vlasov, Andrei Andreyevich" -> "vlasov-andrei-andreyevich": an XML name, ASCII only."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = unicodedata.normalize("NFKD", text.translate(UNDECOMPOSED)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
 
 

@@ -117,6 +117,7 @@ class Context:
     citations: list[dict] | None = None  # the citations of the note being converted
     references: list[str] | None = None  # and the addresses it refers to
     verbatim: bool = False  # inside a seed's paragraph (not its notes): the text as it stands
+    named: set[str] = field(default_factory=set)  # the register entries the text names
 
     def local_id(self, docname: str, ident: str) -> str:
         """The xml:id of a chapter's id in this file: paragraphs and event mentions are per chapter."""
@@ -161,7 +162,13 @@ class TEIBuilder(Builder):
         self.labels = edition_labels(dict(self.entries))
         path = Path(self.env.srcdir) / self.config.edition_index_terms if self.config.edition_index_terms else None
         self.registers: list[RegisterEntry] = load_registers(path) if path and path.is_file() else []
-        self.register_ids = {entry.name: entry.ident for entry in self.registers}
+        self.name_forms: dict[str, RegisterEntry] = {}
+        for entry in self.registers:
+            for form in entry.forms:
+                self.name_forms.setdefault(form, entry)
+        forms = sorted(self.name_forms, key=len, reverse=True)  # "Andrey Vlasov" before "Vlasov"
+        self.name_pattern = re.compile(
+            "|".join(rf"(?<!\w){re.escape(form)}(?!\w)" for form in forms)) if forms else None
 
     def write_documents(self, docnames: Iterable[str]) -> None:
         outdir = Path(self.outdir)
@@ -424,8 +431,10 @@ class TEIBuilder(Builder):
 
     def phrase(self, node: nodes.Node, parent: etree._Element, context: Context) -> None:
         if isinstance(node, nodes.Text):
-            # MyST keeps the line breaks of the editors' Markdown; in their prose they are spaces.
-            append_text(parent, node.astext() if context.verbatim else node.astext().replace("\n", " "))
+            if context.verbatim and not context.furniture_label:
+                self.names(node.astext(), parent, context)
+            else:  # MyST keeps the line breaks of the editors' Markdown; in their prose they are spaces.
+                append_text(parent, node.astext().replace("\n", " "))
         elif isinstance(node, DROPPED):
             return
         elif isinstance(node, nodes.footnote_reference):
@@ -447,6 +456,21 @@ class TEIBuilder(Builder):
             parent.append(self.inline(node, tei("ref", target=uri), context) if uri else self.inline(node, parent, context))
         elif isinstance(node, nodes.Element):
             self.inline(node, parent, context)
+
+    def names(self, text: str, parent: etree._Element, context: Context) -> None:
+        """The reading text's words, each name of the registers as persName, placeName or orgName
+        pointing to its entry: the forms the index of names finds, where it finds them (name_index.py)."""
+        if self.name_pattern is None:
+            append_text(parent, text)
+            return
+        position = 0
+        for match in self.name_pattern.finditer(text):
+            entry = self.name_forms[match.group(0)]
+            context.named.add(entry.name)
+            append_text(parent, text[position:match.start()])
+            parent.append(tei(REGISTER_LISTS[entry.category][2], match.group(0), ref=f"#{entry.ident}"))
+            position = match.end()
+        append_text(parent, text[position:])
 
     def note(self, reference: nodes.footnote_reference, parent: etree._Element, context: Context) -> None:
         """The note itself, at its marker: ``@type`` its kind, ``xml:id`` its locked id."""
@@ -534,7 +558,7 @@ class TEIBuilder(Builder):
     def apparatus(self, back: etree._Element, context: Context, only: str | None) -> None:
         """Chronology, registers and bibliography; for a chapter, what the chapter refers to."""
         events = self.event_list(context, only)
-        registers = self.register_lists(only)
+        registers = self.register_lists(only, context)
         if registers is not None:
             back.append(registers)
         if events is not None:
@@ -580,13 +604,13 @@ class TEIBuilder(Builder):
             return None
         return tei("div", tei("head", "Chronology"), events, type="chronology")
 
-    def register_lists(self, only: str | None) -> etree._Element | None:
+    def register_lists(self, only: str | None, context: Context) -> etree._Element | None:
         if not self.registers:
             return None
         mentioned = None
         if only is not None:
-            mentioned = {entry[1] for node in self.env.get_doctree(only).findall(addnodes.index)
-                         for entry in node["entries"] if entry[0] == "single"}
+            mentioned = context.named | {entry[1] for node in self.env.get_doctree(only).findall(addnodes.index)
+                                         for entry in node["entries"] if entry[0] == "single"}
         div = tei("div", tei("head", "Registers of persons, places and organisations"), type="registers")
         for category, (list_tag, entry_tag, name_tag) in REGISTER_LISTS.items():
             entries = [entry for entry in self.registers if entry.category == category

@@ -69,12 +69,13 @@ def test_every_tei_file_is_valid_tei_all(edition):
 
 @pytest.mark.parametrize("name", [*CHAPTERS, "edition"])
 def test_every_pointer_inside_the_tei_resolves(edition, name):
-    """``#id`` and ``chapter.xml#id`` pointers name an xml:id of the file they point into."""
+    """``#id`` and ``chapter.xml#id`` pointers (notes' references, citations, dated events, names)
+    name an xml:id of the file they point into."""
     ids = {path.stem: {element.get(XML_ID) for element in etree.parse(str(path)).iter() if element.get(XML_ID)}
            for path in tei_files(edition)}
     broken = []
     for element in parse(edition, name).iter():
-        for attribute in ("target", "corresp", "decls"):
+        for attribute in ("target", "corresp", "decls", "ref"):
             for pointer in (element.get(attribute) or "").split():
                 if pointer.startswith(("http://", "https://")):
                     continue
@@ -185,6 +186,20 @@ def test_header_says_who_published_what_from_which_witness(edition):
     assert witness.find("tei:ptr", NS).get("target") == MANIFEST["konr"].url
     assert header.findall(".//tei:encodingDesc/tei:editorialDecl/tei:p", NS)
     assert header.findall(".//tei:revisionDesc/tei:change[@when]", NS)
+
+
+@pytest.mark.parametrize("key", CHAPTERS)
+def test_names_in_the_reading_text_point_into_the_registers(edition, key):
+    tree = parse(edition, key)
+    names = tree.xpath("//tei:body//tei:persName[@ref] | //tei:body//tei:placeName[@ref] | "
+                       "//tei:body//tei:orgName[@ref]", namespaces=NS)
+    assert names
+    entries = {element.get(XML_ID): element for element in tree.xpath(
+        "//tei:back//tei:person | //tei:back//tei:place | //tei:back//tei:org", namespaces=NS)}
+    for name in names:
+        entry = entries[name.get("ref").removeprefix("#")]
+        assert etree.QName(entry).localname == {"persName": "person", "placeName": "place",
+                                                "orgName": "org"}[etree.QName(name).localname]
 
 
 def test_back_holds_bibliography_registers_and_chronology(edition):
