@@ -35,7 +35,14 @@ from . import json_export
 from .chronology import dated_event, event_mention
 from .citation_labels import edition_labels
 from .citations import (
-    EDITION_ID, TEI_DIR, base_url, book_title, chapter_record, page_url, paragraph_citation_template, render_note,
+    EDITION_ID,
+    TEI_DIR,
+    base_url,
+    book_title,
+    chapter_record,
+    page_url,
+    paragraph_citation_template,
+    render_note,
 )
 from .citing import EXAMPLE_PARAGRAPH
 from .furniture import furniture
@@ -199,8 +206,9 @@ class TEIBuilder(Builder):
                extent: str = "") -> etree._Element:
         config = self.config
         editors = [tei("respStmt", tei("resp", "edited by"), tei("orgName", name)) for name in config.edition_editors]
+        # The rights work (issue 18, item 4) states the licence of each layer in edition_tei_availability.
         availability = tei("availability", tei("p", config.edition_tei_availability or AVAILABILITY_PLACEHOLDER),
-                           status="unknown" if not config.edition_tei_availability else "restricted")
+                           status=None if config.edition_tei_availability else "unknown")
         return tei(
             "teiHeader",
             tei("fileDesc",
@@ -319,7 +327,7 @@ class TEIBuilder(Builder):
     def edition_document(self) -> etree._Element:
         context = Context(self, "", edition=True)
         group = tei("group")
-        for docname, record in self.chapters.items():
+        for docname in self.chapters:
             context.docname = docname
             text = self.chapter_text(docname, context)
             text.set(XML_ID, docname)
@@ -358,6 +366,10 @@ class TEIBuilder(Builder):
             where.append(self.section(section, context, kind))
         if len(loose):
             body.insert(0, loose)
+        for ident, footnote in context.footnotes.items() if not context.edition else ():
+            if ident not in context.emitted_notes:
+                logger.warning("note %r has no marker in the text, so the TEI cannot place it", ident,
+                               location=footnote, type="edition", subtype="tei")
         text = tei("text", front if len(front) else None, body, back if len(back) else None)
         return text
 
@@ -563,9 +575,8 @@ class TEIBuilder(Builder):
             back.append(registers)
         if events is not None:
             back.append(events)
+        # Last: the text, the header and the chronology's accounts have cited what a chapter lists.
         keys = list(self.entries) if only is None else list(context.cited_keys)
-        # the source's own record and the works the events cite may add keys: collect them first
-        keys = list(dict.fromkeys([*keys, *context.cited_keys]))
         bibliography = tei("listBibl", *(self.bibl(key) for key in keys if key in self.entries))
         back.append(tei("div", tei("head", "Bibliography"), bibliography, type="bibliography"))
 

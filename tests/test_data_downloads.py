@@ -9,9 +9,9 @@ import os
 import zipfile
 
 import pytest
+from conftest import BUNDLE, MANIFEST, ROOT
 from lxml import etree
 
-from conftest import BUNDLE, MANIFEST, ROOT
 from editorial.json_export import SCHEMA_FILE
 from editorial.tei import TEI_NS, XML_ID
 

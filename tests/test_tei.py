@@ -10,9 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import DOCS, MANIFEST, ROOT, Edition
 from lxml import etree
 
-from conftest import DOCS, MANIFEST, ROOT, Edition
 from editorial.notes import NOTE_KINDS
 from editorial.tei import TEI_NS, XML_ID, reading_words
 
@@ -144,7 +144,7 @@ def test_notes_are_typed_and_stand_at_their_marker(edition, key):
             if holder is None:
                 break
         if holder is not None:
-            paragraph = re.search(rf'<p[^>]* id="{holder.get(XML_ID)}"[^>]*>(.*?)</p>', html, re.S)
+            paragraph = re.search(rf'<p[^>]* id="{holder.get(XML_ID)}"[^>]*>(.*?)</p>', html, re.DOTALL)
             assert paragraph and f'href="#{ident}"' in paragraph.group(1), ident
 
 
