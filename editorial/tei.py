@@ -11,7 +11,7 @@ reference its target (sphinxcontrib-bibtex's resolved citation is only a label):
 - a note is a ``note`` at its marker, ``@type`` its kind, ``xml:id`` its locked id;
 - a citation is a ``bibl`` with a ``ptr`` into the ``listBibl`` and a ``citedRange`` for the
   locator; a cross-reference a ``ref``; a dated event a ``date`` with ``@when``;
-- the back holds the bibliography, the registers and the chronology; the header the edition's
+- the back holds the bibliography (``biblStruct``), the registers and the chronology; the header the edition's
   metadata, the seed manifest's record of the source, the editorial principles of
   ``docs/method.md`` and the changelog.
 """
@@ -577,7 +577,7 @@ class TEIBuilder(Builder):
             back.append(events)
         # Last: the text, the header and the chronology's accounts have cited what a chapter lists.
         keys = list(self.entries) if only is None else list(context.cited_keys)
-        bibliography = tei("listBibl", *(self.bibl(key) for key in keys if key in self.entries))
+        bibliography = tei("listBibl", *(self.bibl(key) for key in keys if key in self.entries))  # biblStruct
         back.append(tei("div", tei("head", "Bibliography"), bibliography, type="bibliography"))
 
     def event_list(self, context: Context, only: str | None) -> etree._Element | None:
@@ -641,33 +641,68 @@ class TEIBuilder(Builder):
         return div if len(div) > 1 else None
 
     def bibl(self, key: str) -> etree._Element:
-        """A bibliography entry as ``bibl``, from its CSL-JSON record (one conversion for TEI and JSON)."""
+        """A bibliography entry as ``biblStruct``, from its CSL-JSON record (one conversion for TEI
+        and JSON): the part cited (a chapter, an article) in ``analytic``, the book, journal or site
+        in ``monogr`` with its ``imprint``."""
         item = json_export.csl_item(self.entries[key])
-        bibl = tei("bibl", type=item["type"], xml_id=f"bib-{key}", n=self.labels.get(key, key))
-        for role in ("author", "editor"):
-            for name in item.get(role, []):
-                bibl.append(tei(role, name.get("literal") or ", ".join(
-                    part for part in (name.get("family"), name.get("given")) if part)))
-        bibl.append(tei("title", item["title"], level="a" if "container-title" in item else "m"))
-        if "container-title" in item:
-            bibl.append(tei("title", item["container-title"], level="j" if item["type"] == "article-journal" else "m"))
+        record = tei("biblStruct", type=item["type"], xml_id=f"bib-{key}", n=self.labels.get(key, key))
+        has_part = "container-title" in item
+        monogr = tei("monogr")
+        if has_part:
+            record.append(tei("analytic", *self.names_of(item, "author"), tei("title", item["title"], level="a")))
+            monogr.extend(self.names_of(item, "editor"))
+            level = "j" if item["type"] == "article-journal" else "m"
+            monogr.append(tei("title", item["container-title"], level=level))
+        else:
+            monogr.extend([*self.names_of(item, "author"), *self.names_of(item, "editor")])
+            monogr.append(tei("title", item["title"], level="m"))
+        for field_name, idno_type in (("ISBN", "ISBN"), ("DOI", "DOI")):
+            if item.get(field_name):
+                monogr.append(tei("idno", item[field_name], type=idno_type))
+        if item.get("edition"):
+            monogr.append(tei("edition", item["edition"]))
+        imprint = tei("imprint")
         if item.get("publisher-place"):
-            bibl.append(tei("pubPlace", item["publisher-place"]))
+            imprint.append(tei("pubPlace", item["publisher-place"]))
         if item.get("publisher"):
-            bibl.append(tei("publisher", item["publisher"]))
-        issued = item.get("issued", {})
-        if "date-parts" in issued:
-            when = "-".join(f"{part:02d}" if index else str(part) for index, part in enumerate(issued["date-parts"][0]))
-            bibl.append(tei("date", when, when=when))
-        elif "literal" in issued:
-            bibl.append(tei("date", issued["literal"]))
-        if item.get("page"):
-            bibl.append(tei("biblScope", item["page"], unit="page"))
+            imprint.append(tei("publisher", item["publisher"]))
+        imprint.append(self.csl_date(item.get("issued", {}), None))
+        if item.get("accessed"):
+            imprint.append(self.csl_date(item["accessed"], "access"))
+        for field_name, unit in (("volume", "volume"), ("issue", "issue"), ("page", "page")):
+            if item.get(field_name):
+                imprint.append(tei("biblScope", item[field_name], unit=unit))
+        monogr.append(imprint)
+        record.append(monogr)
+        if item.get("collection-title"):
+            record.append(tei("series", tei("title", item["collection-title"], level="s")))
         if item.get("URL"):
-            bibl.append(tei("ptr", target=item["URL"]))
+            record.append(tei("ptr", target=item["URL"]))
         if item.get("note"):
-            bibl.append(tei("note", item["note"]))
-        return bibl
+            record.append(tei("note", item["note"]))
+        return record
+
+    @staticmethod
+    def names_of(item: dict, role: str) -> list[etree._Element]:
+        """CSL names as TEI: a person as persName with surname and forename, a body as orgName."""
+        elements = []
+        for name in item.get(role, []):
+            if "literal" in name:
+                elements.append(tei(role, tei("orgName", name["literal"])))
+            else:
+                person = tei("persName", tei("surname", name["family"]))
+                if name.get("given"):
+                    append_text(person, ", ")
+                    person.append(tei("forename", name["given"]))
+                elements.append(tei(role, person))
+        return elements
+
+    @staticmethod
+    def csl_date(date: dict, kind: str | None) -> etree._Element:
+        if "date-parts" in date:
+            when = "-".join(f"{part:02d}" if index else str(part) for index, part in enumerate(date["date-parts"][0]))
+            return tei("date", when, when=when, type=kind)
+        return tei("date", date.get("literal", "n.d."), type=kind)
 
     # -- Data for the JSON -------------------------------------------------------------------------
 

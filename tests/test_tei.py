@@ -162,7 +162,7 @@ def _written_citations(key: str) -> set[tuple[str, str]]:
 @pytest.mark.parametrize("key", CHAPTERS)
 def test_citations_point_into_the_bibliography_with_their_locators(edition, key):
     tree = parse(edition, key)
-    bibliography = {element.get(XML_ID) for element in tree.findall(".//tei:listBibl/tei:bibl", NS)}
+    bibliography = {element.get(XML_ID) for element in tree.findall(".//tei:listBibl/tei:biblStruct", NS)}
     cited = set()
     for bibl in tree.findall(".//tei:text//tei:bibl", NS):
         if bibl.getparent().tag == f"{{{TEI_NS}}}listBibl":
@@ -204,7 +204,7 @@ def test_names_in_the_reading_text_point_into_the_registers(edition, key):
 
 def test_back_holds_bibliography_registers_and_chronology(edition):
     back = parse(edition, "edition").find("tei:text/tei:back", NS)
-    for path in ("tei:listBibl/tei:bibl", "tei:listPerson/tei:person", "tei:listPlace/tei:place",
+    for path in ("tei:listBibl/tei:biblStruct", "tei:listPerson/tei:person", "tei:listPlace/tei:place",
                  "tei:listOrg/tei:org", "tei:listEvent/tei:event[@when]"):
         assert back.findall(f".//{path}", NS), path
 
