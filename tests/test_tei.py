@@ -209,6 +209,14 @@ def test_back_holds_bibliography_registers_and_chronology(edition):
         assert back.findall(f".//{path}", NS), path
 
 
+@pytest.mark.parametrize("key", CHAPTERS)
+def test_each_chapter_links_its_tei_and_the_editions(edition, key):
+    html = (edition.html / f"{key}.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a class="tei-download" href="([^"]+)"', html)
+    assert links == [f"tei/{key}.xml", "tei/edition.xml"]
+    assert all((edition.html / link).is_file() for link in links)
+
+
 # -- A tiny project (sphinx.testing) ------------------------------------------------------------------
 
 
