@@ -17,6 +17,7 @@ import nox
 ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT / "tools"))
 
+import bundle  # noqa: E402  (tools/bundle.py: the one download of everything)
 import lock as dependency_lock  # noqa: E402  (tools/lock.py, beside this file)
 
 # uv creates the environments and installs them from uv.lock; ./edition installs uv beside nox.
@@ -29,6 +30,9 @@ BUILD = ROOT / "build"
 EDITION = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["edition"]
 PDF_NAME = EDITION["pdf"]
 EPUB_NAME = EDITION["epub"]
+BUNDLE_NAME = bundle.bundle_name(EDITION["bundle"], tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"])
+#: What the TEI builder writes (tei/*.xml, data/edition.json), put beside the HTML like the PDF.
+DATA_FOLDERS = ("tei", "data")
 STRICT = ["-n", "-W", "--keep-going"]
 
 
@@ -61,8 +65,37 @@ def build_html(session: nox.Session, *extra: str) -> Path:
     for download in (BUILD / "pdf" / PDF_NAME, BUILD / "epub" / EPUB_NAME):
         if download.exists():  # the HTML links the PDF and the EPUB; keep the last good ones beside it
             shutil.copy2(download, fresh / download.name)
+    for folder in DATA_FOLDERS:  # and the TEI and the JSON, and the last download of everything
+        if (BUILD / "tei" / folder).is_dir():
+            shutil.copytree(BUILD / "tei" / folder, fresh / folder)
+    for download in (BUILD / "bundle").glob(f"{BUNDLE_NAME}*"):
+        shutil.copy2(download, fresh / download.name)
     _swap(session, fresh, final)
     return final
+
+
+def build_tei(session: nox.Session, *extra: str) -> Path:
+    fresh = BUILD / ".tei.new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    session.run("sphinx-build", "-b", "tei", "-d", str(BUILD / "doctrees" / "tei"),
+                *STRICT, *extra, str(DOCS), str(fresh))
+    final = BUILD / "tei"
+    _swap(session, fresh, final)
+    html = BUILD / "html"
+    for folder in DATA_FOLDERS if html.exists() else ():
+        shutil.rmtree(html / folder, ignore_errors=True)
+        shutil.copytree(final / folder, html / folder)
+    return final
+
+
+def build_bundle(session: nox.Session) -> Path:
+    """Zip what build/html offers for download (TEI, JSON, citations, PDF, EPUB) with its SHA-256 list."""
+    html = BUILD / "html"
+    target = bundle.write_bundle(html, BUILD / "bundle" / BUNDLE_NAME, PDF_NAME, EPUB_NAME)
+    for made in (target, target.with_name(target.name + ".sha256")):
+        shutil.copy2(made, html / made.name)
+    session.log(f"built {target.relative_to(ROOT)}")
+    return target
 
 
 def build_epub(session: nox.Session, *extra: str) -> Path:
@@ -109,13 +142,16 @@ def build_pdf(session: nox.Session, *extra: str) -> Path:
 
 @nox.session
 def build(session: nox.Session) -> None:
-    """Build the whole edition: build/html (with the PDF and the EPUB beside it), build/pdf, build/epub."""
+    """Build the whole edition: build/html (with the PDF, EPUB, TEI, JSON and zip beside it), build/pdf, build/epub, build/tei."""
     _install(session)
     build_pdf(session, *session.posargs)
     build_epub(session, *session.posargs)
+    build_tei(session, *session.posargs)
     build_html(session, *session.posargs)
+    build_bundle(session)
     session.log(f"HTML: {BUILD / 'html' / 'index.html'}   PDF: {BUILD / 'pdf' / PDF_NAME}   "
-                f"EPUB: {BUILD / 'epub' / EPUB_NAME}")
+                f"EPUB: {BUILD / 'epub' / EPUB_NAME}   TEI: {BUILD / 'tei' / 'tei'}   "
+                f"everything: {BUILD / 'bundle' / BUNDLE_NAME}")
 
 
 @nox.session
@@ -137,6 +173,13 @@ def epub(session: nox.Session) -> None:
     """Build the EPUB only, into build/epub/edition.epub."""
     _install(session)
     build_epub(session, *session.posargs)
+
+
+@nox.session
+def tei(session: nox.Session) -> None:
+    """Build the TEI P5 files and the JSON data only, into build/tei (tei/*.xml, data/edition.json)."""
+    _install(session)
+    build_tei(session, *session.posargs)
 
 
 @nox.session

@@ -27,6 +27,7 @@ edition_pdf = _edition["pdf"]
 edition_publisher = _edition["publisher"]
 edition_license = _project["project"]["license"]
 edition_epub = _edition["epub"]
+edition_bundle = _edition["bundle"].format(version=release)
 
 # -- Extensions ----------------------------------------------------------------------------------
 extensions = [
@@ -98,6 +99,13 @@ edition_downloads = [
     {"kind": "bibtex", "label": "Citation as BibTeX", "file": "citations/edition.bib", "note": "LaTeX, JabRef"},
     {"kind": "ris", "label": "Citation as RIS", "file": "citations/edition.ris", "note": "EndNote, Zotero, Mendeley"},
     {"kind": "csl-json", "label": "Citation as CSL-JSON", "file": "citations/edition.json", "note": "Zotero, pandoc"},
+    # The data, written by the TEI builder (editorial/tei.py); each chapter's TEI is tei/<chapter>.xml.
+    {"kind": "tei", "label": "The edition in TEI P5", "file": "tei/edition.xml", "note": "XML; one file per chapter in tei/"},
+    {"kind": "json", "label": "Notes, registers, chronology and bibliography as JSON", "file": "data/edition.json",
+     "note": "schema: data/edition-data.schema.json"},
+    # Everything above in one zip with its SHA-256 list (tools/bundle.py, run by ./edition build).
+    {"kind": "zip", "label": "Everything in one download", "file": edition_bundle,
+     "note": "TEI, JSON, citations, PDF, EPUB; zip with SHA-256 list"},
 ]
 sitemap_url_scheme = "{link}"
 ogp_site_url = html_baseurl

@@ -38,6 +38,8 @@ CSL_STYLE = "chicago-notes-bibliography"
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 EDITION_ID = "edition"
 CITATIONS_DIR = "citations"
+#: Where the TEI builder's files lie beside the HTML (tei.py): tei/<chapter>.xml, tei/edition.xml.
+TEI_DIR = "tei"
 FORMATS = ("bib", "ris", "json")
 #: A locator no chapter has: the paragraph template is rendered once with it and split there.
 LOCATOR_SENTINEL = "987654321"

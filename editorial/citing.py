@@ -31,7 +31,7 @@ from sphinx.util.texescape import escape as tex_escape
 
 from . import citations
 from .citations import (
-    CITATIONS_DIR, EDITION_ID, book_title, chapter_record, edition_statement, is_collective, page_url, pdf_url,
+    CITATIONS_DIR, EDITION_ID, TEI_DIR, book_title, chapter_record, edition_statement, is_collective, page_url, pdf_url,
 )
 from .manifest import SeedRecord, seeds
 from .reading import reading_text
@@ -60,7 +60,10 @@ def _downloads_html(docname: str, record: SeedRecord) -> str:
         )
 
     return (f'<p class="cite-downloads">For a reference manager: this chapter as {links(record.key)}; '
-            f'the whole edition as {links(EDITION_ID)}.</p>')
+            f'the whole edition as {links(EDITION_ID)}.</p>'
+            f'<p class="tei-downloads">The text and its notes in TEI P5: '
+            f'<a class="tei-download" href="{up}{TEI_DIR}/{record.key}.xml" download>this chapter</a>, '
+            f'<a class="tei-download" href="{up}{TEI_DIR}/{EDITION_ID}.xml" download>the whole edition</a>.</p>')
 
 
 def _rendered(citation: str, html: bool) -> nodes.raw:

@@ -17,12 +17,17 @@ pytest_plugins = ("sphinx.testing.fixtures",)
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
 
+from bundle import bundle_name, write_bundle  # noqa: E402  (tools/bundle.py)
 from editorial.manifest import load_manifest  # noqa: E402
 
 MANIFEST = load_manifest(ROOT / "seeds" / "manifest.toml")
 #: The edition's version, as pyproject.toml sets it once.
-VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+_PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+VERSION = _PYPROJECT["project"]["version"]
+#: The one download of everything for this version (tools/bundle.py).
+BUNDLE = bundle_name(_PYPROJECT["tool"]["edition"]["bundle"], VERSION)
 
 
 @pytest.fixture(scope="session")
@@ -66,6 +71,7 @@ class Edition:
     latex_log: Path
     build_output: str
     epub: Path
+    tei: Path  # the TEI builder's output: tei/*.xml and data/edition.json (also beside the HTML)
 
 
 @pytest.fixture(scope="session")
@@ -87,9 +93,16 @@ def edition(tmp_path_factory) -> Edition:
                         str(DOCS), str(out / "epub"))
     assert epub.returncode == 0, epub.stderr
     shutil.copy2(out / "epub" / "edition.epub", out / "html" / "edition.epub")
+    tei = sphinx_build("-b", "tei", "-n", "-W", "--keep-going", "-d", str(out / "doctrees-tei"),
+                       str(DOCS), str(out / "tei"))
+    assert tei.returncode == 0, tei.stderr
+    for folder in ("tei", "data"):  # beside the HTML, as ./edition build puts them
+        shutil.copytree(out / "tei" / folder, out / "html" / folder)
+    write_bundle(out / "html", out / "html" / BUNDLE, "edition.pdf", "edition.epub")
     return Edition(html=out / "html", pdf=pdf, latex_log=out / "latex" / "edition.log",
-                   build_output=html.stdout + html.stderr + latex.stdout + latex.stderr + epub.stdout + epub.stderr,
-                   epub=out / "epub" / "edition.epub")
+                   build_output=html.stdout + html.stderr + latex.stdout + latex.stderr + epub.stdout + epub.stderr
+                   + tei.stdout + tei.stderr,
+                   epub=out / "epub" / "edition.epub", tei=out / "tei")
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from collections import Counter
 
 from bs4 import BeautifulSoup
 
-from conftest import MANIFEST, ROOT, Edition, copy_project, sphinx_build
+from conftest import BUNDLE, MANIFEST, ROOT, Edition, copy_project, sphinx_build
 
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 
@@ -54,7 +54,7 @@ def test_downloads_are_in_plain_view_and_exist(edition):
     article = soup.select_one("article")
     links = [a["href"] for a in article.select("ul.edition-downloads a")]
     assert links == ["edition.pdf", "edition.epub", "citations/edition.bib", "citations/edition.ris",
-                     "citations/edition.json"]
+                     "citations/edition.json", "tei/edition.xml", "data/edition.json", BUNDLE]
     assert all((edition.html / href).is_file() for href in links)
     # Before the table of sources, not at the foot of the page.
     text = article.get_text(" ")
