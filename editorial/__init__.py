@@ -27,6 +27,7 @@ from . import (
     frontpage,
     furniture,
     jsonld,
+    languages,
     manifest,
     name_index,
     note_list,
@@ -71,7 +72,7 @@ def _copy_assets(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict:
     for module in (pybtex_lookup, manifest, toolchain, bibliography, bibliography_pdf, citation_style, reading,
                    furniture, fidelity, paragraphs, notes, note_list, chronology, name_index, citations, citing,
-                   jsonld, colophon, anchors, accessibility, reader, frontpage, epub, theme):
+                   jsonld, colophon, anchors, accessibility, languages, reader, frontpage, epub, theme):
         module.setup(app)
     app.connect("config-inited", _latex_options)
     app.connect("config-inited", _static_path)
