@@ -57,6 +57,12 @@ def _latex_options(app: Sphinx, config: Config) -> None:
     # not only at slashes, so that none runs into the margin.
     if "{url}" not in options:
         elements["passoptionstopackages"] += "\n\\PassOptionsToPackage{hyphens}{url}"
+    # The PDF's catalog names its language (/Lang, which a screen reader chooses its voice by;
+    # PDF/UA-1, pdfua's UA-06-001) and asks viewers to show its title rather than its file name
+    # (/DisplayDocTitle, UA-07-002).  hyperref writes both with XeTeX's dvipdfmx driver too.
+    if "pdflang" not in elements["passoptionstopackages"]:
+        elements["passoptionstopackages"] += (
+            f"\n\\PassOptionsToPackage{{pdflang={config.language or 'en'},pdfdisplaydoctitle=true}}{{hyperref}}")
     config.latex_elements = elements
 
 
