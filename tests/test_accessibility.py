@@ -21,7 +21,7 @@ import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from conftest import DOCS, ROOT, Edition
+from conftest import DOCS, ROOT, Edition, sphinx_build
 from gates import BROWSER_DIR, VIEWPORTS, ace_command
 
 STATEMENT = "accessibility"
@@ -199,3 +199,27 @@ def test_the_statement_names_the_checkers_that_the_tests_run(edition):
                         ("axe-core", "axe-core"), ("vnu-jar", "W3C Nu HTML Checker")):
         version = packages[f"node_modules/{name}"]["version"].split("-")[0]
         assert f"{label} {version}" in text, (label, version)
+
+
+# -- Language of parts, on a test root; a statement without its date -----------------------------
+
+
+@pytest.mark.sphinx("html", testroot="languages")
+def test_cyrillic_runs_are_marked_and_code_is_left_alone(app):
+    app.build()
+    page = BeautifulSoup((Path(app.outdir) / "index.html").read_text(encoding="utf-8"), "html.parser")
+    marked = [(span["lang"], span.get_text()) for span in page.select("span[lang]")]
+    assert marked == [("ru", "Фотоархив | Библиотека"), ("ru", "Энциклопедия Зарубежной России"),
+                      ("uk", "Київ"), ("ru", "Москва")]
+    assert not page.select("code span[lang], pre span[lang]")
+    assert "title = {Власов}" in page.select_one("pre").get_text()
+
+
+def test_a_statement_without_its_date_stops_the_epub_build(project):
+    statement = project / "docs" / f"{STATEMENT}.md"
+    text = statement.read_text(encoding="utf-8")
+    statement.write_text(re.sub(r"^checked: .*\n", "", text, count=1, flags=re.M), encoding="utf-8")
+    result = sphinx_build("-b", "epub", "-n", "-W", "--keep-going", "-q", "docs", "_build/epub", cwd=project)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"{STATEMENT}.md:1" in output and "front matter lacks checked" in output
