@@ -163,7 +163,7 @@ class EditionEpubBuilder(Epub3Builder):
         self.add_css_file("edition-epub.css")
         return covered
 
-    def prepare_writing(self, docnames) -> None:
+    def prepare_writing(self, docnames: set[str]) -> None:
         super().prepare_writing(docnames)
         # Sphinx's root element has neither lang nor xml:lang; a reader's voice and hyphenation
         # depend on them (Ace: "html-has-lang", serious, on every document).
