@@ -197,7 +197,10 @@ class EditionEpubBuilder(Epub3Builder):
         summary = " ".join(str(front_matter["epub-summary"]).split())
         summary += (f" The page \u2018{title}\u2019, in the apparatus, says what was checked, with which tools, "
                     "and what is known not to work.")
+        # The statement on the web is the report of the check (a11y:certifierReport).
+        report = f"{self.config.html_baseurl.rstrip('/')}/{docname}.html" if self.config.html_baseurl else ""
         return {
+            "report": html.escape(report),
             "conforms_to": html.escape(str(front_matter["conformance"])),
             "certified_by": html.escape(", ".join(self.config.edition_editors)),
             "checked": html.escape(str(front_matter["checked"])),

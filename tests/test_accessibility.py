@@ -101,6 +101,9 @@ def test_the_package_declares_conformance_as_the_statement_does(package):
     assert certifier.text == ", ".join(EDITORS)  # the editors as a body
     [date] = [meta for meta in properties["dcterms:date"] if meta.get("refines") == f"#{certifier.get('id')}"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", date.text) and date.text == str(statement["checked"])
+    [report_link] = [link for link in package.findall(f"{OPF}link") if link.get("rel") == "a11y:certifierReport"]
+    assert report_link.get("refines") == f"#{certifier.get('id')}"
+    assert report_link.get("href").startswith("https://") and report_link.get("href").endswith(f"/{STATEMENT}.html")
     [summary] = properties["schema:accessibilitySummary"]
     assert " ".join(statement["epub-summary"].split()) in summary.text
     assert "‘Accessibility’" in summary.text  # names the statement, which the EPUB holds
