@@ -50,7 +50,8 @@ from .manifest import SeedRecord, seeds
 from .notes import note_basis, note_kind
 from .paragraphs import paragraph_number
 from .reading import reading_text
-from .registers import RegisterEntry, load_registers, slug
+from .name_index import env_registers
+from .registers import RegisterEntry, slug
 
 logger = logging.getLogger(__name__)
 
@@ -167,8 +168,7 @@ class TEIBuilder(Builder):
                             for docname, mentions in getattr(self.env, "edition_events", {}).items()}
         self.entries = self.env.get_domain("cite").bibdata.data.entries
         self.labels = edition_labels(dict(self.entries))
-        path = Path(self.env.srcdir) / self.config.edition_index_terms if self.config.edition_index_terms else None
-        self.registers: list[RegisterEntry] = load_registers(path) if path and path.is_file() else []
+        self.registers: list[RegisterEntry] = env_registers(self.env).entries
         self.name_forms: dict[str, RegisterEntry] = {}
         for entry in self.registers:
             for form in entry.forms:
@@ -636,6 +636,8 @@ class TEIBuilder(Builder):
                         element.append(tei(name_tag, form, type="variant"))
                 for authority, value in entry.authority_ids.items():
                     element.append(tei("idno", value, type=authority))
+                if entry.identification:
+                    element.append(tei("note", entry.identification, type="identification"))
                 listing.append(element)
             div.append(listing)
         return div if len(div) > 1 else None
