@@ -117,7 +117,22 @@ class RegistersDirective(SphinxDirective):
         return nodes.definition_list_item("", term, definition)
 
 
+def index_authority_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The index page: under each register entry with authority ids, one small link per record
+    ("Wikidata Q…", "GND …"), as sub-entries, so that the index itself leads to the records."""
+    if pagename != "genindex" or "genindexentries" not in context:
+        return
+    by_name = {entry.name: entry for entry in env_registers(app.env).entries if entry.authority_ids}
+    for _letter, entries in context["genindexentries"]:
+        for name, (links, subitems, _key) in entries:
+            entry = by_name.get(name)
+            if entry is not None:
+                subitems.extend((f"{label} {value}", [(False, address)])
+                                for label, value, address in entry.authority_links())
+
+
 def setup(app: Sphinx) -> None:
+    app.connect("html-page-context", index_authority_links)
     for role in ROLES:
         app.add_role(role, register_role)
     app.add_directive("registers", RegistersDirective)
