@@ -58,7 +58,7 @@ def register_role(name, rawtext, text, lineno, inliner, options=None, content=No
                        type="edition", subtype="register")
         return [nodes.inline(rawtext, title or key)], []
     reference = addnodes.pending_xref(rawtext, refdomain="std", reftype="ref", reftarget=entry.ident,
-                                      refexplicit=True, refwarn=True)
+                                      refexplicit=True, refwarn=True, register=category)
     reference += nodes.inline(rawtext, title or entry.name, classes=["register-name", name])
     return [reference], []
 

@@ -169,6 +169,7 @@ class TEIBuilder(Builder):
         self.entries = self.env.get_domain("cite").bibdata.data.entries
         self.labels = edition_labels(dict(self.entries))
         self.registers: list[RegisterEntry] = env_registers(self.env).entries
+        self.register_entries = {entry.ident: entry for entry in self.registers}
         self.name_forms: dict[str, RegisterEntry] = {}
         for entry in self.registers:
             for form in entry.forms:
@@ -537,6 +538,11 @@ class TEIBuilder(Builder):
                     context.citations.append({"key": target.key, "label": self.labels.get(target.key, target.key),
                                       "locator": target.post or None, "prefix": target.pre or None})
             append_text(parent, "]")
+            return
+        entry = self.register_entries.get(node.get("reftarget", "")) if node.get("register") else None
+        if entry is not None:  # {person}`...`, {place}`...`, {org}`...`: the name, pointing into the back
+            context.named.add(entry.name)
+            parent.append(tei(REGISTER_LISTS[entry.category][2], node.astext(), ref=f"#{entry.ident}"))
             return
         if domain == "std" and node.get("reftype") in ("ref", "doc"):
             std = self.env.domains.standard_domain
