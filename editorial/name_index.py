@@ -161,11 +161,6 @@ def load_registers(path: Path) -> Registers:
     return Registers(path, entries, problems)
 
 
-def load_index_terms(path: Path) -> list[tuple[str, list[str], list[str]]]:
-    """(standard form, forms found in texts, variant spellings that get a "see" entry)."""
-    return [(entry.name, entry.forms, entry.see) for entry in load_registers(path).entries]
-
-
 def registers_path(app_or_env) -> Path | None:
     """The register file of this project, or None if it names none."""
     config, srcdir = app_or_env.config, app_or_env.srcdir
