@@ -90,11 +90,13 @@ class RegistersDirective(SphinxDirective):
         self.state.document.note_explicit_target(target)
         index = addnodes.index(entries=[("single", entry.name, entry.ident, "main", None)], inline=False)
         term = nodes.term("", "", target, index, nodes.strong("", entry.name))
-        if entry.original:
+        if entry.original or entry.transliteration:  # "(Власов, Андрей Андреевич, Vlasov, Andrej Andreevič)"
             term += nodes.Text(" (")
-            term += nodes.inline("", entry.original, classes=["register-original"])
-            if entry.transliteration:
-                term += nodes.Text(", " + entry.transliteration)
+            if entry.original:
+                term += nodes.inline("", entry.original, classes=["register-original"])
+            if entry.original and entry.transliteration:
+                term += nodes.Text(", ")
+            term += nodes.Text(entry.transliteration)
             term += nodes.Text(")")
         if entry.dates:
             term += nodes.Text(f", {entry.dates}")
