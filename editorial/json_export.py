@@ -113,6 +113,7 @@ def register_record(entry: RegisterEntry) -> dict:
     return {"id": entry.ident, "name": entry.name, "forms": entry.forms, "see": entry.see,
             "original": entry.original or None, "transliteration": entry.transliteration or None,
             "dates": entry.dates or None, "identification": entry.identification or None,
+            "about_source": entry.about_source or None,
             "authority_ids": entry.authority_ids, "authority_sources": entry.sources}
 
 

@@ -40,7 +40,7 @@ AUTHORITIES = {
 }
 #: The fields an entry may have; anything else is a typing error worth a warning.
 FIELDS = {"name", "match", "see", "original", "transliteration", "dates", "identification", "note",
-          *AUTHORITIES, "source", *(f"{authority}_source" for authority in AUTHORITIES)}
+          "about_source", *AUTHORITIES, "source", *(f"{authority}_source" for authority in AUTHORITIES)}
 KEY = re.compile(r"[a-z][a-z0-9-]*")
 
 
@@ -57,6 +57,7 @@ class RegisterEntry:
     transliteration: str = ""  # that name transliterated (scholarly, ISO 9 / ALA-LC-like)
     dates: str = ""  # life dates, or dates of existence
     identification: str = ""  # one line: who or what
+    about_source: str = ""  # the record that carries the dates and the identification
     authority_ids: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # authority -> the record that shows the id
     line: int = 0  # where the entry begins in the file
@@ -157,6 +158,7 @@ def load_registers(path: Path) -> Registers:
                 forms=list(table.get("match", [])), see=list(table.get("see", [])),
                 original=table.get("original", ""), transliteration=table.get("transliteration", ""),
                 dates=str(table.get("dates", "")), identification=table.get("identification", ""),
+                about_source=str(table.get("about_source", "")),
                 authority_ids=ids, sources=sources, line=line))
     return Registers(path, entries, problems)
 
