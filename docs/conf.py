@@ -52,7 +52,7 @@ smartquotes = False
 
 myst_enable_extensions = ["colon_fence"]
 myst_heading_anchors = 0
-edition_index_terms = "index-terms.toml"  # anchors come from explicit labels only, never from heading text
+edition_registers = "registers.toml"  # anchors come from explicit labels only, never from heading text
 
 # -- Bibliography ----------------------------------------------------------------------------------
 bibtex_bibfiles = ["../bibliography.bib"]

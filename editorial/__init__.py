@@ -38,6 +38,7 @@ from . import (
     pybtex_lookup,
     reader,
     reading,
+    registers,
     tei,
     theme,
     toolchain,
@@ -80,7 +81,7 @@ def _copy_assets(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     for module in (pybtex_lookup, manifest, toolchain, bibliography, bibliography_pdf, citation_labels, citation_style, locators, reading,
-                   furniture, fidelity, paragraphs, notes, note_list, chronology, name_index, citations, citing,
+                   furniture, fidelity, paragraphs, notes, note_list, chronology, name_index, registers, citations, citing,
                    jsonld, colophon, anchors, accessibility, languages, reader, frontpage, epub, tei, theme):
         module.setup(app)
     app.connect("config-inited", _latex_options)

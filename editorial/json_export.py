@@ -111,7 +111,10 @@ def source_record(config: Config, record: SeedRecord) -> dict:
 
 def register_record(entry: RegisterEntry) -> dict:
     return {"id": entry.ident, "name": entry.name, "forms": entry.forms, "see": entry.see,
-            "authority_ids": entry.authority_ids}
+            "original": entry.original or None, "transliteration": entry.transliteration or None,
+            "dates": entry.dates or None, "identification": entry.identification or None,
+            "about_source": entry.about_source or None,
+            "authority_ids": entry.authority_ids, "authority_sources": entry.sources}
 
 
 def edition_document(config: Config, availability: str, sources: list[dict], chapters: list[dict],

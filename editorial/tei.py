@@ -50,7 +50,8 @@ from .manifest import SeedRecord, seeds
 from .notes import note_basis, note_kind
 from .paragraphs import paragraph_number
 from .reading import reading_text
-from .registers import RegisterEntry, load_registers, slug
+from .name_index import env_registers
+from .registers import RegisterEntry, slug
 
 logger = logging.getLogger(__name__)
 
@@ -167,8 +168,8 @@ class TEIBuilder(Builder):
                             for docname, mentions in getattr(self.env, "edition_events", {}).items()}
         self.entries = self.env.get_domain("cite").bibdata.data.entries
         self.labels = edition_labels(dict(self.entries))
-        path = Path(self.env.srcdir) / self.config.edition_index_terms if self.config.edition_index_terms else None
-        self.registers: list[RegisterEntry] = load_registers(path) if path and path.is_file() else []
+        self.registers: list[RegisterEntry] = env_registers(self.env).entries
+        self.register_entries = {entry.ident: entry for entry in self.registers}
         self.name_forms: dict[str, RegisterEntry] = {}
         for entry in self.registers:
             for form in entry.forms:
@@ -538,6 +539,11 @@ class TEIBuilder(Builder):
                                       "locator": target.post or None, "prefix": target.pre or None})
             append_text(parent, "]")
             return
+        entry = self.register_entries.get(node.get("reftarget", "")) if node.get("register") else None
+        if entry is not None:  # {person}`...`, {place}`...`, {org}`...`: the name, pointing into the back
+            context.named.add(entry.name)
+            parent.append(tei(REGISTER_LISTS[entry.category][2], node.astext(), ref=f"#{entry.ident}"))
+            return
         if domain == "std" and node.get("reftype") in ("ref", "doc"):
             std = self.env.domains.standard_domain
             target_name = node["reftarget"]
@@ -636,6 +642,8 @@ class TEIBuilder(Builder):
                         element.append(tei(name_tag, form, type="variant"))
                 for authority, value in entry.authority_ids.items():
                     element.append(tei("idno", value, type=authority))
+                if entry.identification:
+                    element.append(tei("note", entry.identification, type="identification"))
                 listing.append(element)
             div.append(listing)
         return div if len(div) > 1 else None
