@@ -118,7 +118,8 @@ def load_manifest(manifest_path: Path) -> dict[str, SeedRecord]:
         missing = [name for name in REQUIRED_FIELDS if name not in entry]
         if missing:
             raise ValueError(f"{manifest_path}:{line}: seed {key!r} lacks {', '.join(missing)}")
-        errors = rights_errors(key, entry, lambda name: f"{manifest_path}:{_field_line(manifest_text, line, name)}")
+        errors = rights_errors(
+            key, entry, lambda name, header=line: f"{manifest_path}:{_field_line(manifest_text, header, name)}")
         if errors:
             raise ValueError("\n".join(errors))
         known = {name: entry[name] for name in SeedRecord.__dataclass_fields__ if name in entry}
