@@ -88,7 +88,7 @@ html_theme_options = {
 }
 # One search field per page: the theme's header bar carries it at every width (navbar_persistent),
 # so the sidebar does not repeat it.
-html_sidebars = {"**": ["navbar-logo.html", "sbt-sidebar-nav.html", "edition-pdf.html"]}
+html_sidebars = {"**": ["edition-home.html", "sbt-sidebar-nav.html", "edition-pdf.html"]}
 templates_path = ["_templates"]
 html_static_path: list[str] = []
 html_context = {"edition_pdf": edition_pdf, "edition_subtitle": edition_subtitle, "edition_editors": edition_editors}

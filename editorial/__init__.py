@@ -28,6 +28,7 @@ from . import (
     frontpage,
     furniture,
     jsonld,
+    languages,
     locators,
     manifest,
     name_index,
@@ -60,6 +61,12 @@ def _latex_options(app: Sphinx, config: Config) -> None:
     # not only at slashes, so that none runs into the margin.
     if "{url}" not in options:
         elements["passoptionstopackages"] += "\n\\PassOptionsToPackage{hyphens}{url}"
+    # The PDF's catalog names its language (/Lang, which a screen reader chooses its voice by;
+    # PDF/UA-1, pdfua's UA-06-001) and asks viewers to show its title rather than its file name
+    # (/DisplayDocTitle, UA-07-002).  hyperref writes both with XeTeX's dvipdfmx driver too.
+    if "pdflang" not in elements["passoptionstopackages"]:
+        elements["passoptionstopackages"] += (
+            f"\n\\PassOptionsToPackage{{pdflang={config.language or 'en'},pdfdisplaydoctitle=true}}{{hyperref}}")
     config.latex_elements = elements
 
 
@@ -75,7 +82,7 @@ def _copy_assets(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict:
     for module in (pybtex_lookup, manifest, toolchain, bibliography, bibliography_pdf, citation_labels, citation_style, locators, reading,
                    furniture, fidelity, paragraphs, notes, note_list, chronology, name_index, citations, citing,
-                   rights, jsonld, colophon, anchors, accessibility, reader, frontpage, epub, tei, theme):
+                   rights, jsonld, colophon, anchors, accessibility, languages, reader, frontpage, epub, tei, theme):
         module.setup(app)
     app.connect("config-inited", _latex_options)
     app.connect("config-inited", _static_path)

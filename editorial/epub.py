@@ -13,6 +13,12 @@
 - Content documents carry none of the web page's meta tags (description, OpenGraph,
   ``citation_*``): the package document holds the book's metadata, and those tags, written as
   HTML, are not well-formed XHTML.
+- Accessibility (EPUB Accessibility 1.1, checked with DAISY's Ace in tests/test_accessibility.py):
+  every document declares its language (``lang`` and ``xml:lang``), the contents' captions are
+  headings with a level, code blocks wrap instead of scrolling sideways, the navigation document
+  has the ARIA role its ``epub:type`` names, and the package declares its conformance, who
+  checked it and when, and an accessibility summary, all taken from the accessibility statement's
+  front matter (``edition_accessibility_statement``), so the book and the page say the same.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
@@ -40,6 +47,10 @@ FONT_RANGES = [
     (0x0300, 0x030C), (0x0400, 0x045F), (0x2010, 0x2027), (0x2030, 0x203A), (0x20AC, 0x20AC),
     (0x2116, 0x2116), (0x2122, 0x2122), (0x2190, 0x2193), (0x2212, 0x2212),
 ]
+
+#: The accessibility statement's front matter that the package document repeats: the standard the
+#: book conforms to, the day the editors checked it (YYYY-MM-DD), the summary for readers.
+ACCESSIBILITY_FIELDS = ("conformance", "checked", "epub-summary")
 
 #: (file in edition_epub_font_dir, CSS family, weight, style)
 FONT_FACES = [
@@ -66,6 +77,21 @@ class EpubFootnotes:
             self.body.append(f'<aside class="footnote-list {label_style}">\n')
         self.body.append(self.starttag(node, "aside", classes=[node.tagname, label_style],
                                        role="doc-footnote", **{"epub:type": "footnote"}))
+
+
+class EpubAccessibility:
+    """Translator mix-in: what DAISY's Ace asks of the content documents that Sphinx omits."""
+
+    def visit_title(self, node: nodes.title) -> None:
+        # A toctree's caption is written as <p role="heading"> with no level (Ace, after axe-core:
+        # "aria-required-attr", critical).  The web theme adds the level; the EPUB has no theme
+        # script, so the caption gets it here: level 2, under the page's title.
+        if isinstance(node.parent, addnodes.compact_paragraph) and node.parent.get("toctree"):
+            self.body.append(self.starttag(node, "p", "", CLASS="caption", ROLE="heading", **{"aria-level": "2"}))
+            self.body.append('<span class="caption-text">')
+            self.context.append("</span></p>\n")
+        else:
+            super().visit_title(node)
 
 
 class EditionEpubBuilder(Epub3Builder):
@@ -137,12 +163,49 @@ class EditionEpubBuilder(Epub3Builder):
         self.add_css_file("edition-epub.css")
         return covered
 
+    def prepare_writing(self, docnames: set[str]) -> None:
+        super().prepare_writing(docnames)
+        # Sphinx's root element has neither lang nor xml:lang; a reader's voice and hyphenation
+        # depend on them (Ace: "html-has-lang", serious, on every document).
+        lang = html.escape(self.config.epub_language)
+        self.globalcontext["html_tag"] = ('<html xmlns="http://www.w3.org/1999/xhtml" '
+                                          f'xmlns:epub="http://www.idpf.org/2007/ops" lang="{lang}" xml:lang="{lang}">')
+
     def content_metadata(self) -> dict[str, Any]:
         metadata = super().content_metadata()
         metadata["subtitle"] = self.config.edition_subtitle
         metadata["editors"] = list(self.config.edition_editors)
         metadata["release"] = self.config.release
+        metadata["accessibility"] = self.accessibility_metadata()
         return metadata
+
+    def accessibility_metadata(self) -> dict[str, str]:
+        """Conformance, certifier, date and summary, from the accessibility statement's front matter."""
+        docname = self.config.edition_accessibility_statement
+        if docname not in self.env.found_docs:
+            logger.warning("the accessibility statement %r (edition_accessibility_statement) is not in the "
+                           "edition; the EPUB cannot declare its conformance", docname,
+                           type="edition", subtype="epub")
+            return {}
+        front_matter = self.env.metadata.get(docname, {})
+        missing = [key for key in ACCESSIBILITY_FIELDS if not str(front_matter.get(key, "")).strip()]
+        if missing:
+            logger.warning("the accessibility statement's front matter lacks %s", ", ".join(missing),
+                           location=(docname, 1), type="edition", subtype="epub")
+            return {}
+        title = self.env.titles[docname].astext()
+        summary = " ".join(str(front_matter["epub-summary"]).split())
+        summary += (f" The page \u2018{title}\u2019, in the apparatus, says what was checked, with which tools, "
+                    "and what is known not to work.")
+        # The statement on the web is the report of the check (a11y:certifierReport).
+        report = f"{self.config.html_baseurl.rstrip('/')}/{docname}.html" if self.config.html_baseurl else ""
+        return {
+            "report": html.escape(report),
+            "conforms_to": html.escape(str(front_matter["conformance"])),
+            "certified_by": html.escape(", ".join(self.config.edition_editors)),
+            "checked": html.escape(str(front_matter["checked"])),
+            "summary": html.escape(summary),
+        }
 
     def build_content(self) -> None:
         # The cover page is written while the package document is made; one left by an earlier
@@ -171,7 +234,8 @@ def epub_translator(app: Sphinx) -> None:
         return
     translator = app.registry.get_translator_class(app.builder)
     if not issubclass(translator, EpubFootnotes):
-        app.set_translator("epub", type("EditionEpubTranslator", (EpubFootnotes, translator), {}), override=True)
+        app.set_translator("epub", type("EditionEpubTranslator", (EpubFootnotes, EpubAccessibility, translator), {}),
+                           override=True)
 
 
 def drop_web_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -199,6 +263,8 @@ def check_glyphs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def setup(app: Sphinx) -> None:
     app.add_config_value("edition_epub_font_dir", "/usr/share/fonts/opentype/freefont", "env", str)
+    # The page whose front matter the package document's accessibility metadata comes from.
+    app.add_config_value("edition_accessibility_statement", "accessibility", "env", str)
     app.add_builder(EditionEpubBuilder, override=True)
     app.connect("builder-inited", epub_translator)
     app.connect("html-page-context", drop_web_metadata, priority=900)

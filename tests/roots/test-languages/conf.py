@@ -1,0 +1,3 @@
+extensions = ["myst_parser", "editorial.languages"]
+project = "Language of parts test"
+language = "en"
