@@ -39,6 +39,7 @@ from . import (
     reader,
     reading,
     registers,
+    rights,
     tei,
     theme,
     toolchain,
@@ -82,7 +83,7 @@ def _copy_assets(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict:
     for module in (pybtex_lookup, manifest, toolchain, bibliography, bibliography_pdf, citation_labels, citation_style, locators, reading,
                    furniture, fidelity, paragraphs, notes, note_list, chronology, name_index, registers, citations, citing,
-                   jsonld, colophon, anchors, accessibility, languages, reader, frontpage, epub, tei, theme):
+                   rights, jsonld, colophon, anchors, accessibility, languages, reader, frontpage, epub, tei, theme):
         module.setup(app)
     app.connect("config-inited", _latex_options)
     app.connect("config-inited", _static_path)

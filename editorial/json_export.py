@@ -105,6 +105,8 @@ def source_record(config: Config, record: SeedRecord) -> dict:
         "date": record.date,
         "sha256": record.sha256,
         "origin": record.origin,
+        "rights": {"statement": record.rights, "basis": record.rights_basis,
+                   "licence": record.rights_licence or None, "notices": list(record.rights_notice)},
         "edition_address": page_url(config, record.key),
     }
 
