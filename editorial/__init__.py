@@ -16,6 +16,7 @@ from . import (
     accessibility,
     anchors,
     bibliography,
+    bibliography_cache,
     bibliography_pdf,
     chronology,
     citation_labels,
@@ -79,7 +80,7 @@ def _copy_assets(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    for module in (pybtex_lookup, manifest, toolchain, bibliography, bibliography_pdf, citation_labels, citation_style, locators, reading,
+    for module in (pybtex_lookup, manifest, toolchain, bibliography, bibliography_cache, bibliography_pdf, citation_labels, citation_style, locators, reading,
                    furniture, fidelity, paragraphs, notes, note_list, chronology, name_index, citations, citing,
                    jsonld, colophon, anchors, accessibility, languages, reader, frontpage, epub, tei, theme):
         module.setup(app)
