@@ -33,6 +33,7 @@ from . import (
     locators,
     manifest,
     name_index,
+    navigation,
     note_list,
     notes,
     paragraphs,
@@ -82,7 +83,7 @@ def _copy_assets(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict:
     for module in (pybtex_lookup, manifest, toolchain, bibliography, bibliography_cache, bibliography_pdf, citation_labels, citation_style, locators, reading,
                    furniture, fidelity, paragraphs, notes, note_list, chronology, name_index, citations, citing,
-                   jsonld, colophon, anchors, accessibility, languages, reader, frontpage, epub, tei, theme):
+                   jsonld, colophon, anchors, accessibility, languages, reader, frontpage, epub, tei, theme, navigation):
         module.setup(app)
     app.connect("config-inited", _latex_options)
     app.connect("config-inited", _static_path)
