@@ -18,6 +18,7 @@ from . import (
     bibliography,
     bibliography_cache,
     bibliography_pdf,
+    bibtex_domain,
     chronology,
     citation_labels,
     citation_style,
@@ -81,7 +82,7 @@ def _copy_assets(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    for module in (pybtex_lookup, manifest, toolchain, bibliography, bibliography_cache, bibliography_pdf, citation_labels, citation_style, locators, reading,
+    for module in (pybtex_lookup, manifest, toolchain, bibliography, bibliography_cache, bibliography_pdf, bibtex_domain, citation_labels, citation_style, locators, reading,
                    furniture, fidelity, paragraphs, notes, note_list, chronology, name_index, citations, citing,
                    jsonld, colophon, anchors, accessibility, languages, reader, frontpage, epub, tei, theme, navigation):
         module.setup(app)
