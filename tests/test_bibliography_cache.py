@@ -104,3 +104,25 @@ def test_an_unreadable_cache_is_formatted_again(build, formatted, tmp_path):
     formatted.clear()
     assert build() == first
     assert len(formatted) == 6
+
+
+def test_a_chicago_note_is_rendered_once_and_again_when_its_record_changes(monkeypatch):
+    from editorial import citations
+
+    rendered: list[str] = []
+    real = citations._render_note
+
+    def counting(csl, locator, html):
+        rendered.append(csl["id"])
+        return real(csl, locator, html)
+
+    monkeypatch.setattr(citations, "_render_note", counting)
+    monkeypatch.setattr(bibliography_cache, "notes", bibliography_cache.RenderedNotes())
+    record = {"id": "konr", "type": "chapter", "title": "KONR", "container-title": "An edition",
+              "issued": {"date-parts": [[2026]]}}
+    first = citations.render_note(record, "3")
+    assert citations.render_note(dict(record), "3") == first
+    assert rendered == ["konr"]
+    changed = citations.render_note({**record, "title": "The KONR"}, "3")
+    assert rendered == ["konr", "konr"]
+    assert "The KONR" in changed and changed != first
