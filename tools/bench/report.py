@@ -77,8 +77,9 @@ def table_rows(report: dict) -> list[tuple[str, str]]:
     ]
     for point in report["scaling"]["points"]:
         rows.append((f"{point['copies']:>3}x chapters ({point['chapters']})",
-                     f"HTML {point['html_s']:.1f} s, bare {point['bare_html_s']:.1f} s, basic theme "
-                     f"{point['basic_theme_html_s']:.1f} s, bare with the book theme {point['bare_book_theme_html_s']:.1f} s"
+                     f"HTML {point['html_s']:.1f} s, bare {point['bare_html_s']:.1f} s, "
+                     + (f"basic theme {point['basic_theme_html_s']:.1f} s, " if "basic_theme_html_s" in point else "")
+                     + f"bare with the book theme {point['bare_book_theme_html_s']:.1f} s"
                      + (f", LaTeX {point['latex_s']:.1f} s, TeX {point['tex_s']:.1f} s, {point['pdf_pages']} pages"
                         if "latex_s" in point else "")))
         if point["copies"] != 1:
