@@ -25,7 +25,9 @@ language = "en"
 html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", _edition["base-url"])
 edition_pdf = _edition["pdf"]
 edition_publisher = _edition["publisher"]
-edition_license = _project["project"]["license"]
+# Who may reuse what: the licence of each layer of the edition (editorial matter, metadata, code);
+# each source text's own rights are in seeds/manifest.toml (editorial/rights.py shows both).
+edition_licences = _edition["licences"]
 edition_epub = _edition["epub"]
 edition_bundle = _edition["bundle"].format(version=release)
 
@@ -52,7 +54,7 @@ smartquotes = False
 
 myst_enable_extensions = ["colon_fence"]
 myst_heading_anchors = 0
-edition_index_terms = "index-terms.toml"  # anchors come from explicit labels only, never from heading text
+edition_registers = "registers.toml"  # anchors come from explicit labels only, never from heading text
 
 # -- Bibliography ----------------------------------------------------------------------------------
 bibtex_bibfiles = ["../bibliography.bib"]
@@ -128,7 +130,7 @@ epub_title = project
 epub_description = f"{project}: {edition_subtitle}. Version {release}."
 epub_author = author
 epub_publisher = author
-epub_copyright = copyright
+epub_copyright = f"{copyright}. Editorial matter CC BY 4.0; metadata CC0 1.0; code MIT. The five source texts are not under these licences: each chapter's headnote states the rights in its text."
 epub_language = language
 epub_scheme = "URL"
 epub_identifier = f"{html_baseurl.rstrip('/')}/{edition_epub}#version-{release}"

@@ -41,6 +41,8 @@ from . import (
     pybtex_lookup,
     reader,
     reading,
+    registers,
+    rights,
     tei,
     theme,
     toolchain,
@@ -82,9 +84,10 @@ def _copy_assets(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    for module in (pybtex_lookup, manifest, toolchain, bibliography, bibliography_cache, bibliography_pdf, bibtex_domain, citation_labels, citation_style, locators, reading,
-                   furniture, fidelity, paragraphs, notes, note_list, chronology, name_index, citations, citing,
-                   jsonld, colophon, anchors, accessibility, languages, reader, frontpage, epub, tei, theme, navigation):
+    for module in (pybtex_lookup, manifest, toolchain, bibliography, bibliography_cache, bibliography_pdf, bibtex_domain,
+                   citation_labels, citation_style, locators, reading, furniture, fidelity, paragraphs, notes, note_list,
+                   chronology, name_index, registers, citations, citing, rights, jsonld, colophon, anchors, accessibility,
+                   languages, reader, frontpage, epub, tei, theme, navigation):
         module.setup(app)
     app.connect("config-inited", _latex_options)
     app.connect("config-inited", _static_path)

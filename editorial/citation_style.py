@@ -8,7 +8,7 @@ post-processing their output:
   date of access), printing nothing twice;
 * a *referencing style*: the label in brackets (:mod:`editorial.citation_labels` makes the
   labels), several labels separated by semicolons (labels may contain commas), each followed by
-  its locator (:mod:`editorial.locators` checks them): ``[Dallin 1957, 419; Wikipedia, ‘KONR’]``.
+  its locator (:mod:`editorial.locators` checks them): ``[Mamadaliev 2017, 103; Wikipedia, ‘KONR’]``.
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 The edition's version and source commit, Python, Sphinx, the theme, the bibliography extension,
 the TeX engine and TeX Live's version are read from the build machine at every build, never
-typed.  The HTML gets them where a ``{colophon}`` directive stands; the PDF gets them on its last
-page, after the index (through ``latex_elements["printindex"]``, the last thing Sphinx's LaTeX
-template prints).  A page with the directive is read again whenever a fact changes (a new commit,
+typed; the rights of the edition's layers and of each source text follow them (``rights.py``), so
+the colophon is also the imprint.  The HTML and the EPUB get them where a ``{colophon}`` directive
+stands; the PDF gets them on its last page, after the index (through
+``latex_elements["printindex"]``, the last thing Sphinx's LaTeX template prints).  A page with the directive is read again whenever a fact changes (a new commit,
 an upgraded package), so an incremental build never shows a stale colophon.
 """
 
@@ -23,6 +24,8 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape as tex_escape
+
+from .rights import URL, colophon_rights, linked_text, manifest_records
 
 Facts = tuple[tuple[str, str], ...]
 
@@ -73,7 +76,7 @@ def collect_facts(app: Sphinx) -> Facts:
         ("Bibliography", f"{_package('sphinxcontrib-bibtex')}, {_package('pybtex')}"),
         ("TeX engine (PDF)", engine),
         ("TeX distribution", distribution),
-    )
+    ) + colophon_rights(config, manifest_records(app))
 
 
 class colophon(nodes.General, nodes.Element):
@@ -93,12 +96,22 @@ class ColophonDirective(SphinxDirective):
 def facts_list(facts: Facts) -> nodes.field_list:
     fields = nodes.field_list(classes=["edition-colophon"])
     for label, value in facts:
-        fields += nodes.field("", nodes.field_name("", label), nodes.field_body("", nodes.paragraph("", value)))
+        body = nodes.field_body("", nodes.paragraph("", "", *linked_text(value)))
+        fields += nodes.field("", nodes.field_name("", label), body)
     return fields
 
 
+def latex_text(value: str) -> str:
+    """``value`` escaped for LaTeX, its web addresses set with ``\\url`` so that they break at the margin."""
+    parts, position = [], 0
+    for match in URL.finditer(value):
+        parts += [tex_escape(value[position:match.start()]), rf"\url{{{match.group()}}}"]
+        position = match.end()
+    return "".join(parts) + tex_escape(value[position:])
+
+
 def latex_colophon(facts: Facts) -> str:
-    lines = "\n".join(rf"\item[{tex_escape(label)}] {tex_escape(value)}" for label, value in facts)
+    lines = "\n".join(rf"\item[{tex_escape(label)}] {latex_text(value)}" for label, value in facts)
     return ("\n% The colophon (editorial/colophon.py): what built this copy.\n"
             r"\clearpage\chapter*{Colophon}\thispagestyle{empty}\begin{description}\raggedright"
             f"\n{lines}\n" r"\end{description}")

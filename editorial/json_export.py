@@ -105,13 +105,18 @@ def source_record(config: Config, record: SeedRecord) -> dict:
         "date": record.date,
         "sha256": record.sha256,
         "origin": record.origin,
+        "rights": {"statement": record.rights, "basis": record.rights_basis,
+                   "licence": record.rights_licence or None, "notices": list(record.rights_notice)},
         "edition_address": page_url(config, record.key),
     }
 
 
 def register_record(entry: RegisterEntry) -> dict:
     return {"id": entry.ident, "name": entry.name, "forms": entry.forms, "see": entry.see,
-            "authority_ids": entry.authority_ids}
+            "original": entry.original or None, "transliteration": entry.transliteration or None,
+            "dates": entry.dates or None, "identification": entry.identification or None,
+            "about_source": entry.about_source or None,
+            "authority_ids": entry.authority_ids, "authority_sources": entry.sources}
 
 
 def edition_document(config: Config, availability: str, sources: list[dict], chapters: list[dict],

@@ -3,6 +3,11 @@
 The edition is a ``Book`` with its version, licence and publisher; each chapter a ``Chapter`` that
 is part of it and is based on the source it reproduces, with that source's address and date as the
 seed manifest records them.  Built from the same metadata as the citations, never by hand.
+
+The Book's ``license`` is that of the editorial matter, and its ``copyrightNotice`` says that the
+source texts are not under it.  A chapter holds a source text as well as the editors' headnote and
+notes, so it claims no single licence: its ``copyrightNotice`` states both, and the source it is
+based on carries its own ``license`` where it has one (``rights.py``, ``seeds/manifest.toml``).
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from sphinx.config import Config
 
 from .citations import base_url, book_title, edition_statement, is_collective, page_url, pdf_url
 from .manifest import SeedRecord, seeds
+from .rights import edition_rights
+from .rights import licence as licence_of
 
 CONTEXT = "https://schema.org"
 
@@ -36,8 +43,9 @@ def agent(name: str) -> dict:
 
 
 def licence(config: Config) -> str | None:
-    """The SPDX identifier of pyproject's licence, as its canonical URL."""
-    return f"https://spdx.org/licenses/{config.edition_license}.html" if config.edition_license else None
+    """The licence of the editorial matter (``edition_licences["editorial"]``), as its canonical URL."""
+    spdx = config.edition_licences.get("editorial")
+    return licence_of(spdx).url if spdx else None
 
 
 def book(config: Config) -> dict:
@@ -51,6 +59,7 @@ def book(config: Config) -> dict:
         "datePublished": config.edition_year,
         "inLanguage": config.language,
         "license": licence(config),
+        "copyrightNotice": edition_rights(config) if config.edition_licences else None,
         "publisher": organisation(config.edition_publisher) if config.edition_publisher else None,
         "editor": [agent(name) for name in config.edition_editors],
         "encoding": {"@type": "MediaObject", "contentUrl": pdf_url(config), "encodingFormat": "application/pdf"},
@@ -78,6 +87,10 @@ def original(record: SeedRecord) -> dict:
     iso = _iso_date(record.date)
     if iso:
         source["dateModified" if "last updated" in record.date else "datePublished"] = iso
+    if record.rights_licence:
+        source["license"] = licence_of(record.rights_licence).url
+    if record.rights_notice:
+        source["copyrightNotice"] = "; ".join(record.rights_notice)
     return source
 
 
@@ -90,8 +103,9 @@ def chapter(config: Config, record: SeedRecord) -> dict:
         "isPartOf": {"@type": "Book", "@id": book_id(config), "name": book_title(config)},
         "isBasedOn": original(record),
     }
-    if licence(config):
-        data["license"] = licence(config)
+    editorial = config.edition_licences.get("editorial")
+    headnote = f"The headnote and notes: {licence_of(editorial).name}, {licence(config)}. " if editorial else ""
+    data["copyrightNotice"] = f"{headnote}The source text: {record.rights}"
     if record.named_authors:
         data["author"] = [agent(name) for name in record.named_authors]
     return data
@@ -118,5 +132,4 @@ def jsonld_script(app: Sphinx, pagename: str, templatename: str, context: dict, 
 
 
 def setup(app: Sphinx) -> None:
-    app.add_config_value("edition_license", "", "env", str)
     app.connect("html-page-context", jsonld_script)

@@ -3,7 +3,7 @@
 "[Dallin 1957]" sends a reader into a book of seven hundred pages.  Every citation of a paged
 work (a book, a chapter, an article, a report, a thesis, a printed collection of documents) must
 therefore say where in it the claim stands, in sphinxcontrib-bibtex's own post-text, which it
-prints after the label: ``{cite:p}`dallin-ru{419}``` gives "[Dallin 1957, 419]".  A locator is
+prints after the label: ``{cite:p}`mamadaliev2017{103}``` gives "[Mamadaliev 2017, 103]".  A locator is
 one of
 
 * pages, bare, as in an author-date reference: ``419``, ``196–199``, ``63, 67``, ``xii``,

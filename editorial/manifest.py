@@ -3,7 +3,8 @@
 ``seeds/manifest.toml`` records, for every seed, its file, its SHA-256 and what is known of its
 origin.  Chapters name their seed by the manifest key in their front matter; everything else (the
 fidelity check, the headnotes' cite-this blocks, the PDF metadata) reads the manifest through here.
-A seed whose bytes no longer match the recorded checksum stops the build.
+A seed whose bytes no longer match the recorded checksum stops the build, and so does one without
+a rights statement, or with a page notice (``rights_notice``) that its text does not contain.
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-REQUIRED_FIELDS = ("file", "sha256", "title", "authors", "publisher", "kind", "language", "origin")
+REQUIRED_FIELDS = ("file", "sha256", "title", "authors", "publisher", "kind", "language", "origin",
+                   "rights", "rights_basis")
+#: On what basis the edition reproduces a seed: under the text's own licence, or as a quotation
+#: for criticism and review (no licence; the rights stay with their holders).
+RIGHTS_BASES = ("licence", "quotation")
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,13 @@ class SeedRecord:
     date: str = "unknown"
     short_title: str = ""
     source_editors: list[str] = field(default_factory=list)
+    #: The rights statement readers see (headnote, colophon, TEI), and its basis.
+    rights: str = ""
+    rights_basis: str = ""
+    #: The SPDX id of the text's own licence, when ``rights_basis`` is "licence".
+    rights_licence: str = ""
+    #: The page's own notices, word for word as the seed has them.
+    rights_notice: list[str] = field(default_factory=list)
     manifest_line: int = 0
 
     @property
@@ -59,6 +71,39 @@ def _header_lines(manifest_text: str) -> dict[str, int]:
     return lines
 
 
+def _field_line(manifest_text: str, header_line: int, name: str) -> int:
+    """Line of ``name = ...`` in the table that opens at ``header_line`` (the header's if absent)."""
+    lines = manifest_text.splitlines()
+    for number in range(header_line, len(lines)):
+        stripped = lines[number].strip()
+        if stripped.startswith("["):
+            break
+        if stripped.split("=", 1)[0].strip() == name:
+            return number + 1
+    return header_line
+
+
+def rights_errors(key: str, entry: dict, where) -> list[str]:
+    """What is wrong with a seed's rights fields; ``where(name)`` gives "file:line" of a field."""
+    errors = []
+    if not isinstance(entry["rights"], str) or not entry["rights"].strip():
+        errors.append(f"{where('rights')}: seed {key!r} has an empty rights statement")
+    basis = entry["rights_basis"]
+    if basis not in RIGHTS_BASES:
+        errors.append(f"{where('rights_basis')}: seed {key!r}: rights_basis is {basis!r}; "
+                      f"expected one of {', '.join(RIGHTS_BASES)}")
+    licence = entry.get("rights_licence", "")
+    if basis == "licence" and not licence:
+        errors.append(f"{where('rights_basis')}: seed {key!r} is reproduced under a licence but names none "
+                      "(rights_licence, an SPDX id such as CC-BY-SA-3.0)")
+    if basis == "quotation" and licence:
+        errors.append(f"{where('rights_licence')}: seed {key!r} is quoted without a licence but names one")
+    notices = entry.get("rights_notice", [])
+    if not isinstance(notices, list) or not all(isinstance(notice, str) and notice for notice in notices):
+        errors.append(f"{where('rights_notice')}: seed {key!r}: rights_notice must be a list of the page's notices")
+    return errors
+
+
 def load_manifest(manifest_path: Path) -> dict[str, SeedRecord]:
     """Read the manifest; raise ``ValueError`` naming file and line for a malformed record."""
     manifest_text = manifest_path.read_text(encoding="utf-8")
@@ -73,6 +118,10 @@ def load_manifest(manifest_path: Path) -> dict[str, SeedRecord]:
         missing = [name for name in REQUIRED_FIELDS if name not in entry]
         if missing:
             raise ValueError(f"{manifest_path}:{line}: seed {key!r} lacks {', '.join(missing)}")
+        errors = rights_errors(
+            key, entry, lambda name, header=line: f"{manifest_path}:{_field_line(manifest_text, header, name)}")
+        if errors:
+            raise ValueError("\n".join(errors))
         known = {name: entry[name] for name in SeedRecord.__dataclass_fields__ if name in entry}
         known["file"] = manifest_path.parent / entry["file"]
         records[key] = SeedRecord(key=key, manifest_line=line, **known)
@@ -93,6 +142,12 @@ def checksum_errors(records: dict[str, SeedRecord], manifest_path: Path) -> list
                 f"{record.file}: seed changed: its SHA-256 is {actual}, but {where} records "
                 f"{record.sha256}. Seeds are never edited; restore the file from ../shared/seeds/."
             )
+            continue
+        text = record.text()
+        for notice in record.rights_notice:
+            if notice not in text:
+                errors.append(f"{where}: seed {record.key!r}: the notice {notice!r} (rights_notice) is not in "
+                              f"{record.file.name}; quote the page's notice word for word")
     return errors
 
 

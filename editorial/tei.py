@@ -31,7 +31,7 @@ from sphinx.builders import Builder
 from sphinx.util import logging
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
-from . import json_export
+from . import json_export, rights
 from .chronology import dated_event, event_mention
 from .citation_labels import edition_labels
 from .citations import (
@@ -50,14 +50,15 @@ from .manifest import SeedRecord, seeds
 from .notes import note_basis, note_kind
 from .paragraphs import paragraph_number
 from .reading import reading_text
-from .registers import RegisterEntry, load_registers, slug
+from .name_index import env_registers
+from .registers import RegisterEntry, slug
 
 logger = logging.getLogger(__name__)
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-#: Until the rights of each layer are settled (issue 18, item 4), the TEI says so.
+#: Where a project sets no licences (``edition_licences``, rights.py), the TEI says so.
 AVAILABILITY_PLACEHOLDER = (
     "The rights statement of this edition is being prepared: the licence of the editorial matter "
     "(headnotes, notes, registers, data) and the basis on which each source text is reproduced will "
@@ -167,8 +168,8 @@ class TEIBuilder(Builder):
                             for docname, mentions in getattr(self.env, "edition_events", {}).items()}
         self.entries = self.env.get_domain("cite").bibdata.data.entries
         self.labels = edition_labels(dict(self.entries))
-        path = Path(self.env.srcdir) / self.config.edition_index_terms if self.config.edition_index_terms else None
-        self.registers: list[RegisterEntry] = load_registers(path) if path and path.is_file() else []
+        self.registers: list[RegisterEntry] = env_registers(self.env).entries
+        self.register_entries = {entry.ident: entry for entry in self.registers}
         self.name_forms: dict[str, RegisterEntry] = {}
         for entry in self.registers:
             for form in entry.forms:
@@ -206,9 +207,7 @@ class TEIBuilder(Builder):
                extent: str = "") -> etree._Element:
         config = self.config
         editors = [tei("respStmt", tei("resp", "edited by"), tei("orgName", name)) for name in config.edition_editors]
-        # The rights work (issue 18, item 4) states the licence of each layer in edition_tei_availability.
-        availability = tei("availability", tei("p", config.edition_tei_availability or AVAILABILITY_PLACEHOLDER),
-                           status=None if config.edition_tei_availability else "unknown")
+        availability = self.availability(context)
         return tei(
             "teiHeader",
             tei("fileDesc",
@@ -226,6 +225,27 @@ class TEIBuilder(Builder):
             self.revisions(context),
         )
 
+    def availability(self, context: Context) -> etree._Element:
+        """The licence of each layer of the edition (``rights.py``), then the rights of each source text
+        the file holds: a ``licence`` where the text has one of its own, a ``p`` where it is quoted."""
+        config = self.config
+        statement = config.edition_tei_availability or AVAILABILITY_PLACEHOLDER
+        records = list(self.chapters.values()) if context.edition else [self.chapters[context.docname]]
+        if not config.edition_tei_availability:
+            status = "unknown"
+        else:
+            status = "free" if all(record.rights_basis == "licence" for record in records) else "restricted"
+        element = tei("availability", tei("p", statement), status=status)
+        for scope, item in rights.edition_layers(config):
+            element.append(tei("licence", f"{scope}: {item.name}", target=item.url))
+        for record in records:
+            text = rights.source_statement(record)
+            if record.rights_licence:
+                element.append(tei("licence", text, target=rights.licence(record.rights_licence).url))
+            else:
+                element.append(tei("p", text))
+        return element
+
     def source_description(self, record: SeedRecord, xml_id: str) -> etree._Element:
         """The witness: what the seed manifest records of the page the text was copied from."""
         bibl = tei("bibl", tei("title", record.title), type="witness", xml_id=xml_id)
@@ -242,9 +262,7 @@ class TEIBuilder(Builder):
         bibl.append(tei("idno", record.sha256, type="SHA-256"))
         bibl.append(tei("note", record.kind, type="kind"))
         bibl.append(tei("note", record.origin, type="origin"))
-        rights = getattr(record, "rights", "")  # the rights statement, once the manifest records one
-        if rights:
-            bibl.append(tei("note", rights, type="rights"))
+        bibl.append(tei("note", record.rights, type="rights"))
         return bibl
 
     @staticmethod
@@ -538,6 +556,11 @@ class TEIBuilder(Builder):
                                       "locator": target.post or None, "prefix": target.pre or None})
             append_text(parent, "]")
             return
+        entry = self.register_entries.get(node.get("reftarget", "")) if node.get("register") else None
+        if entry is not None:  # {person}`...`, {place}`...`, {org}`...`: the name, pointing into the back
+            context.named.add(entry.name)
+            parent.append(tei(REGISTER_LISTS[entry.category][2], node.astext(), ref=f"#{entry.ident}"))
+            return
         if domain == "std" and node.get("reftype") in ("ref", "doc"):
             std = self.env.domains.standard_domain
             target_name = node["reftarget"]
@@ -636,6 +659,8 @@ class TEIBuilder(Builder):
                         element.append(tei(name_tag, form, type="variant"))
                 for authority, value in entry.authority_ids.items():
                     element.append(tei("idno", value, type=authority))
+                if entry.identification:
+                    element.append(tei("note", entry.identification, type="identification"))
                 listing.append(element)
             div.append(listing)
         return div if len(div) > 1 else None
@@ -746,7 +771,7 @@ def reading_words(element: etree._Element) -> str:
 
 
 def setup(app: Sphinx) -> None:
-    # Where the rights of each layer will be stated (issue 18, item 4); until then a placeholder.
+    # The rights of the edition's layers; rights.py fills it from edition_licences unless conf.py sets it.
     app.add_config_value("edition_tei_availability", "", "env", str)
     app.add_config_value("edition_chronology", "chronology", "env", str)
     app.add_builder(TEIBuilder)

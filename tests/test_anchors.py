@@ -79,7 +79,11 @@ def test_paragraph_numbers_agree_between_html_and_pdf(edition, key):
         page = destinations[f"{key}:{paragraph['id']}"]
         text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page + 1), str(edition.pdf), "-"],
                               capture_output=True, text=True, check=True).stdout
-        assert _squash(" ".join(words)) in _squash(text), f"{key}#{paragraph['id']}: text not on page {page}"
+        # pdftotext reads a line whose words stand far apart (the seed's tab-separated navigation
+        # furniture) as separate blocks and may put the next paragraph's margin number among them.
+        opening = _squash(" ".join(words))
+        numbers_apart = re.sub(r"(?m)^\d+$", "", text)
+        assert opening in _squash(text) or opening in _squash(numbers_apart), f"{key}#{paragraph['id']}: text not on page {page}"
         assert re.search(rf"(^|\s){re.escape(number)}\s", text), f"{key}#{paragraph['id']}: number {number} not printed"
 
 

@@ -238,7 +238,8 @@ def test_home_page_jsonld_is_the_book(edition):
     data = jsonld(edition, "index")
     assert data["@context"] == "https://schema.org" and data["@type"] == "Book"
     assert data["name"] == BOOK_TITLE and data["version"] == VERSION
-    assert data["license"] == f"https://spdx.org/licenses/{PROJECT['project']['license']}.html"
+    # The editorial matter's licence, not the package's (rights.py; tests/test_rights.py).
+    assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert data["publisher"] == {"@type": "Organization", "name": PUBLISHER}
     assert all(editor["@type"] == "Organization" for editor in data["editor"])
 

@@ -137,7 +137,7 @@ def reader_html(edition: Edition, tmp_path_factory) -> Path:
     start = text.index(line)
     end = text.index("\n", start)
     text = (text[:end] + "[^gate-path]" + text[end:] + "\n[^gate-path]: {note}`correction` Compare "
-            "{ref}`liberation-army-p2` and {cite:p}`fischer1952`.\n")
+            "{ref}`liberation-army-p2` and {cite:p}`fischer1952{74}`.\n")
     chapter.write_text(text, encoding="utf-8")
     built = sphinx_build("-b", "html", "-n", "-W", "--keep-going", "-q", "docs", "_build/html", cwd=project)
     assert built.returncode == 0, built.stdout + built.stderr

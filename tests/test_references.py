@@ -143,7 +143,11 @@ def located_citations(edition) -> list[tuple[str, str, str, str]]:
     for html in sorted(edition.html.glob("*.html")):
         for link in BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select(
                 "span.bibtex-citation a[href*='#cite-']"):
-            after = link.next_sibling if isinstance(link.next_sibling, str) else ""
+            after = ""  # the text up to the next work or the closing bracket (Cyrillic runs are spans)
+            for sibling in link.next_siblings:
+                if getattr(sibling, "name", None) == "a":
+                    break
+                after += sibling if isinstance(sibling, str) else sibling.get_text()
             locator = re.match(r"^(?:, ([^;\]]+))?", after)[1] or ""
             found.append((html.stem, entry_key(link["href"]), link.get_text(), locator.strip()))
     return found
