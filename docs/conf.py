@@ -70,6 +70,10 @@ bibtex_cite_id = "cite-{bibliography_count}-{key}"
 bibtex_footcite_id = "footcite-{key}"
 bibtex_bibliography_id = "bibliography-{bibliography_count}"
 bibtex_footbibliography_id = "footbibliography-{footbibliography_count}"
+# Formatted entries are kept here between builds, even clean ones, keyed by each entry's content
+# and the style's version (editorial/bibliography_cache.py): a build where no entry changed
+# formats none.
+edition_cache_dir = "../build/cache"
 
 # -- HTML ------------------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"

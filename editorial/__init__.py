@@ -16,7 +16,9 @@ from . import (
     accessibility,
     anchors,
     bibliography,
+    bibliography_cache,
     bibliography_pdf,
+    bibtex_domain,
     chronology,
     citation_labels,
     citation_style,
@@ -32,6 +34,7 @@ from . import (
     locators,
     manifest,
     name_index,
+    navigation,
     note_list,
     notes,
     paragraphs,
@@ -81,9 +84,10 @@ def _copy_assets(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    for module in (pybtex_lookup, manifest, toolchain, bibliography, bibliography_pdf, citation_labels, citation_style, locators, reading,
-                   furniture, fidelity, paragraphs, notes, note_list, chronology, name_index, registers, citations, citing,
-                   rights, jsonld, colophon, anchors, accessibility, languages, reader, frontpage, epub, tei, theme):
+    for module in (pybtex_lookup, manifest, toolchain, bibliography, bibliography_cache, bibliography_pdf, bibtex_domain,
+                   citation_labels, citation_style, locators, reading, furniture, fidelity, paragraphs, notes, note_list,
+                   chronology, name_index, registers, citations, citing, rights, jsonld, colophon, anchors, accessibility,
+                   languages, reader, frontpage, epub, tei, theme, navigation):
         module.setup(app)
     app.connect("config-inited", _latex_options)
     app.connect("config-inited", _static_path)

@@ -18,7 +18,6 @@ import re
 
 import pybtex.plugin
 import sphinxcontrib.bibtex.plugin
-from pybtex.database import Entry
 from pybtex.richtext import Symbol, Text
 from pybtex.style.formatting import toplevel
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
@@ -38,6 +37,7 @@ from sphinx.application import Sphinx
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing.label import LabelReferenceStyle
 
+from . import bibliography_cache
 from .citation_labels import NO_DATE, STYLE_NAME
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -117,28 +117,19 @@ class EditionStyle(UnsrtStyle):
     default_sorting_style = STYLE_NAME
     default_name_style = "lastfirst"  # "Anders, Władysław": found where a catalogue files it
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._formatted: dict[tuple[str, int], tuple[Entry, object]] = {}
-
     def format_entry(self, label, entry, bib_data=None):
-        """Format each entry once per style object.
+        """Format each entry once, across builds (:mod:`editorial.bibliography_cache`).
 
-        sphinxcontrib-bibtex 2.7 formats every entry twice at every build, with the same style
-        object: for the bibliography and for the citation's tooltip (``bibtex_tooltips``, with
-        ``bibtex_tooltips_style`` left empty), which was half the bibliography's cost.  pybtex's
-        formatted entries are not changed by their users, so the second call returns the first
-        result.  The entry itself is kept beside it, so that an ``id()`` reused by another entry
-        can never return a stale result.
+        sphinxcontrib-bibtex 2.7 formats every entry at every build, and twice, with the same
+        style object: for the bibliography and for the citation's tooltip (``bibtex_tooltips``,
+        with ``bibtex_tooltips_style`` left empty).  Both calls, in this build and in the next,
+        get the one formatted entry kept under the entry's content, its label and the style's
+        fingerprint; pybtex's formatted entries are not changed by their users.
         """
-        key = (label, id(entry))
-        cached = self._formatted.get(key)
-        if cached is not None and cached[0] is entry and bib_data is None:
-            return cached[1]
-        formatted = super().format_entry(label, entry, bib_data=bib_data)
-        if bib_data is None:
-            self._formatted[key] = (entry, formatted)
-        return formatted
+        if bib_data is not None:  # cross-references resolved against other entries: not kept
+            return super().format_entry(label, entry, bib_data=bib_data)
+        return bibliography_cache.store.get_or_format(
+            self, label, entry, lambda: super(EditionStyle, self).format_entry(label, entry))
 
     def format_title(self, e, which_field, as_sentence=True):
         # Titles as the work spells them (pybtex's plain style lower-cases all but the first

@@ -28,6 +28,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from . import bibliography_cache
 from .manifest import SeedRecord, seeds
 
 logger = logging.getLogger(__name__)
@@ -254,7 +255,13 @@ def render_note(csl: dict, locator: str | None = None, html: bool = True) -> str
 
     The note, not the bibliography entry: citeproc-py 0.11 does not suppress a variable that a
     ``<substitute>`` has used, so the bibliography entry of an anonymous chapter repeats its title.
+    A note is rendered once and kept between builds (:mod:`editorial.bibliography_cache`).
     """
+    content = (json.dumps(csl, sort_keys=True, ensure_ascii=False, default=str), locator, html)
+    return bibliography_cache.notes.get_or_make(content, csl["id"], lambda: _render_note(csl, locator, html))
+
+
+def _render_note(csl: dict, locator: str | None, html: bool) -> str:
     bibliography = CitationStylesBibliography(chicago_style(), CiteProcJSON([csl]),
                                               formatter.html if html else formatter.plain)
     item = CitationItem(csl["id"], locator=Locator("paragraph", locator)) if locator else CitationItem(csl["id"])

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from editorial import bibliography_cache
+
 ROOT = "edition-citations"
 
 
@@ -117,6 +119,8 @@ def test_each_entry_is_formatted_once_and_the_tooltip_shows_the_entry(app, monke
         return original(self, data)
 
     monkeypatch.setattr(Node, "format_data", counting)
+    # Earlier tests on this root leave formatted entries in its cache: start from none.
+    monkeypatch.setattr(bibliography_cache, "store", bibliography_cache.FormattedEntries())
     app.build()
     assert sorted(formatted) == sorted(set(formatted)), f"entries formatted more than once: {formatted}"
     assert len(formatted) == 6

@@ -15,8 +15,10 @@ One module per measure:
 - :mod:`.page_weight`: the bytes Chromium transfers for the heaviest chapter page, from a local
   server that gzips text as a web server would, ours and bare; the PDF's size and pages;
 - :mod:`.profiling`: a cProfile of the slowest Sphinx phase, by function and by package;
-- :mod:`.scaling`: the clean builds with the chapters replicated 10x and 50x (:mod:`.trees`
-  makes the copies and the bare baseline's configuration).
+- :mod:`.scaling`: the clean builds with the chapters replicated 20x and 100x (HTML only above
+  20x; :mod:`.trees` makes the copies and the bare baseline's configuration), and
+  :mod:`.plot` draws them (``bench-results/scaling.png``); ``--before REV`` builds an earlier
+  revision beside ours at every scale, paired, for a before → after.
 
 :mod:`.report` prints the table; ``__main__`` runs them all.
 """
@@ -35,4 +37,6 @@ TARGETS = {
     "editor_loop_s": 1.0,  # save a note -> the page reloaded by sphinx-autobuild
     "html_ratio": 1.3,  # our clean HTML build / the bare baseline's, at every scale
     "page_kb": 350.0,  # one chapter page, first load, as transferred (gzip)
+    "over_floor": 1.25,  # our clean HTML build / the bare one with the book theme, at every scale (issue 21)
+    "growth": 1.10,  # ours/bare at the largest scale over ours/bare at 1x (issue 21)
 }

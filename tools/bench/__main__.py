@@ -22,7 +22,8 @@ from .page_weight import page_weight, pdf_facts
 from .profiling import profile_phase
 from .report import print_table, target
 from .run import load_average, ratio_summary
-from .scaling import fits, scaled_point
+from .plot import draw
+from .scaling import fits, growth, scaled_point
 from .trees import BOOK_THEME, Tree, bare_tree, basic_theme_conf, copy_project
 
 
@@ -34,10 +35,14 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5, help="runs of each HTML measurement (default 5)")
     parser.add_argument("--pdf-runs", type=int, default=3, help="runs of the clean PDF build (default 3)")
     parser.add_argument("--loop-runs", type=int, default=5, help="saves timed in the editor's loop (default 5; 0 skips)")
-    parser.add_argument("--scales", type=int, nargs="*", default=[10, 50],
-                        help="replication factors of the chapters (default 10 50; none to skip)")
+    parser.add_argument("--scales", type=int, nargs="*", default=[20, 100],
+                        help="replication factors of the chapters (default 20 100; none to skip)")
     parser.add_argument("--scale-runs", type=int, default=3, help="runs of ours and bare at each scale (default 3)")
     parser.add_argument("--no-scale-pdf", action="store_true", help="time only HTML at the replicated scales")
+    parser.add_argument("--pdf-scale-limit", type=int, default=20,
+                        help="time the PDF only up to this many copies (default 20: 100x is HTML only)")
+    parser.add_argument("--before", metavar="REV",
+                        help="also build this git revision of the project (e.g. main), paired, at every scale: before -> after")
     parser.add_argument("--top", type=int, default=12, help="profile entries to print (default 12)")
     parser.add_argument("--source", type=Path, default=ROOT, help="project to measure (default: this checkout)")
     parser.add_argument("--output", type=Path, default=RESULTS / "bench.json")
@@ -56,8 +61,19 @@ def _git_commit(source: Path) -> str:
     return result.stdout.strip() or "?"
 
 
+def _checkout(source: Path, revision: str, dest: Path) -> Path:
+    """The project as of ``revision`` (git archive), to time against this checkout."""
+    dest.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(source), "archive", revision], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    return dest
+
+
 def main(argv: list[str] | None = None) -> int:
     args = arguments(argv)
+    # The timed builds run without matplotlib, as the edition's sessions do (see the stub's docstring).
+    hidden = Path(__file__).parent / "without_matplotlib"
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(hidden), os.environ.get("PYTHONPATH")]))
     started = time.perf_counter()
     load_before = load_average()
     pdf_name = tomllib.loads((args.source / "pyproject.toml").read_text())["tool"]["edition"]["pdf"]
@@ -68,10 +84,14 @@ def main(argv: list[str] | None = None) -> int:
         tree = copy_project(args.source, work / "x1")
         bare_docs = bare_tree(tree, work / "x1")
         print(f"bench: {len(tree.chapters)} chapters in {work}", flush=True)
-
-        html = clean_html({"ours": (tree.docs, ()), "bare": (bare_docs, ()),
-                           "ours-basic-theme": (tree.docs, basic_theme_conf(tree)),
-                           "bare-book-theme": (bare_docs, BOOK_THEME)}, work, args.runs)
+        before = _checkout(args.source, args.before, work / "before-source") if args.before else None
+        variants = {"ours": (tree.docs, ()), "bare": (bare_docs, ()),
+                    "ours-basic-theme": (tree.docs, basic_theme_conf(tree)),
+                    "bare-book-theme": (bare_docs, BOOK_THEME)}
+        if before is not None:
+            variants["before"] = (copy_project(before, work / "x1-before").docs, ())
+        # Ours keeps build/cache between its runs, as a clean build of the edition does: run 1 is cold.
+        html = clean_html(variants, work, args.runs)
         ours, bare, basic = html["ours"]["timing"], html["bare"]["timing"], html["ours-basic-theme"]["timing"]
         themed = html["bare-book-theme"]["timing"]
         theme_ratio = ratio_summary(html["bare-book-theme"]["samples"], html["bare"]["samples"])
@@ -104,10 +124,18 @@ def main(argv: list[str] | None = None) -> int:
                    "bare_html_s": bare["median"], "basic_theme_html_s": basic["median"],
                    "bare_book_theme_html_s": themed["median"], "bare_book_theme_ratio_runs": theme_ratio,
                    "html_ratio": ratio["median"], "html_ratio_runs": ratio, "html_cpu_ratio_runs": cpu_ratio,
-                   "latex_s": latex["median"], "tex_s": tex["median"], "pdf_pages": pdf_info["pages"]}]
+                   "latex_s": latex["median"], "tex_s": tex["median"], "pdf_pages": pdf_info["pages"],
+                   "html_cold_s": html["ours"]["samples"][0],
+                   "html_over_floor_runs": ours_over_themed}]
+        if before is not None:
+            points[0].update(before_html_s=html["before"]["timing"]["median"],
+                             before_ratio_runs=ratio_summary(html["before"]["samples"], html["bare"]["samples"]),
+                             before_over_floor_runs=ratio_summary(html["before"]["samples"],
+                                                                  html["bare-book-theme"]["samples"]))
         for copies in args.scales:
             points.append(scaled_point(args.source, work, copies, args.scale_runs, pdf_name,
-                                       not args.no_scale_pdf, warnings))
+                                       not args.no_scale_pdf and copies <= args.pdf_scale_limit, warnings,
+                                       before, tree.root / "build" / "cache"))
 
         full = ours["median"] + latex["median"] + tex["median"]
         weight_kb = ours_weight["transferred_bytes"] / 1024
@@ -126,6 +154,11 @@ def main(argv: list[str] | None = None) -> int:
             targets[f"html_ratio_x{point['copies']}"] = target(point["html_ratio"], TARGETS["html_ratio"],
                                                                 point["html_ratio_runs"], point["html_cpu_ratio_runs"],
                                                                 floor={**floor, "value": floor["median"], "what": THEME_FLOOR})
+        for point in points:
+            runs = point["html_over_floor_runs"]
+            targets[f"over_floor_x{point['copies']}"] = target(runs["median"], TARGETS["over_floor"], runs)
+        if len(points) > 1:
+            targets["growth"] = target(growth(points)["ours"], TARGETS["growth"])
         report = {
             "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
@@ -153,6 +186,11 @@ def main(argv: list[str] | None = None) -> int:
             "warnings": {k: {"count": len(v), "first": v[:5]} for k, v in warnings.items() if v},
             "targets": targets,
         }
+        report["growth"] = growth(points)
+        report["before"] = args.before
+        report["plot"] = str(draw(points, args.output.parent / "scaling.png",
+                                  f"clean HTML build, commit {report['commit']}"
+                                  + (f" against {args.before}" if args.before else "")))
         report["bench_seconds"] = round(time.perf_counter() - started, 1)
         args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print_table(report)

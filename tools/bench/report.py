@@ -77,12 +77,30 @@ def table_rows(report: dict) -> list[tuple[str, str]]:
     ]
     for point in report["scaling"]["points"]:
         rows.append((f"{point['copies']:>3}x chapters ({point['chapters']})",
-                     f"HTML {point['html_s']:.1f} s, bare {point['bare_html_s']:.1f} s, basic theme "
-                     f"{point['basic_theme_html_s']:.1f} s, bare with the book theme {point['bare_book_theme_html_s']:.1f} s"
+                     f"HTML {point['html_s']:.1f} s, bare {point['bare_html_s']:.1f} s, "
+                     + (f"basic theme {point['basic_theme_html_s']:.1f} s, " if "basic_theme_html_s" in point else "")
+                     + f"bare with the book theme {point['bare_book_theme_html_s']:.1f} s"
                      + (f", LaTeX {point['latex_s']:.1f} s, TeX {point['tex_s']:.1f} s, {point['pdf_pages']} pages"
                         if "latex_s" in point else "")))
         if point["copies"] != 1:
             rows.append((f"  ratio ours / bare, {point['copies']}x", _ratio(t[f"html_ratio_x{point['copies']}"])))
+    for point in report["scaling"]["points"]:
+        over = point["html_over_floor_runs"]
+        line = (f"bare {point['bare_html_s']:.1f} s | floor {point['bare_book_theme_html_s']:.1f} s | ours "
+                + (f"{point['before_html_s']:.1f} s -> " if "before_html_s" in point else "")
+                + f"{point['html_s']:.1f} s = "
+                + (f"{point['before_over_floor_runs']['median']:.2f} -> " if "before_over_floor_runs" in point else "")
+                + f"{over['median']:.2f}x floor ({over['min']:.2f}–{over['max']:.2f}), target ≤ {TARGETS['over_floor']}x: "
+                + t[f"over_floor_x{point['copies']}"]["verdict"])
+        rows.append((f"before -> after, {point['copies']}x ({point['chapters']} ch.)" if "before_html_s" in point
+                     else f"ours / floor, {point['copies']}x ({point['chapters']} ch.)", line))
+    if "html_cold_s" in report["scaling"]["points"][0]:
+        rows.append(("  ours at 1x, first run (cold build/cache)", f"{report['scaling']['points'][0]['html_cold_s']:.2f} s"))
+    if "growth" in t:
+        g = report["growth"]
+        rows.append((f"growth {g['from_chapters']} -> {g['to_chapters']} ch., over bare's ({g['bare_growth']}x)",
+                     f"ours {g['ours']:.2f}" + (f" (before {g['before']:.2f})" if "before" in g else "")
+                     + f", floor {g['floor']:.2f}; target ≤ {TARGETS['growth']}: {t['growth']['verdict']}"))
     for key in ("html_s", "basic_theme_html_s", "bare_book_theme_html_s", "bare_html_s", "latex_s", "tex_s"):
         fit = report["scaling"]["fit"].get(key)
         if fit:
@@ -118,5 +136,6 @@ def print_table(report: dict) -> None:
     for build, found in report["warnings"].items():
         print(f"\n{found['count']} warnings in the {build} build, first: {found['first'][0]}")
     missed = [name for name, entry in report["targets"].items() if entry["verdict"] != "hit"]
+    print(f"\nPlot of time against chapters: {report['plot']}")
     print(f"\nTargets: {len(report['targets']) - len(missed)} hit, {len(missed)} missed"
           + (f" ({', '.join(missed)})" if missed else ""))

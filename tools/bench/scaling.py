@@ -1,4 +1,4 @@
-"""Scaling: the clean builds with the chapters replicated 10x and 50x, and how linear they are."""
+"""Scaling: the clean builds with the chapters replicated (20x and 100x by default), and how they grow."""
 
 from __future__ import annotations
 
@@ -13,27 +13,47 @@ from .trees import BOOK_THEME, basic_theme_conf, bare_tree, chapter_names, copy_
 
 
 def scaled_point(source: Path, work: Path, copies: int, runs: int, pdf_name: str, with_pdf: bool,
-                 warnings: dict[str, list[str]]) -> dict:
-    """One scale: ours, the bare baseline and the bare one with the book theme ``runs`` times in turn,
-    ours with the basic theme once, the PDF once."""
+                 warnings: dict[str, list[str]], before: Path | None = None, cache: Path | None = None) -> dict:
+    """One scale: ours, the bare baseline, the bare one with the book theme (and ours as of
+    ``before``, another checkout) ``runs`` times in turn, ours with the basic theme once, the PDF once.
+
+    ``cache`` (the 1x tree's ``build/cache``) is copied in first: the copies cite the same works, so
+    the bibliography is formatted as a clean build of an edition whose entries did not change."""
     label = f"x{copies}"
     scaled = copy_project(source, work / label)
     replicate(scaled, copies)
+    if cache is not None and cache.is_dir():
+        shutil.copytree(cache, scaled.root / "build" / "cache")
     bare_docs = bare_tree(scaled, scaled.root)
-    html = clean_html({label: (scaled.docs, ()), f"{label}-bare": (bare_docs, ()),
-                       f"{label}-bare-book-theme": (bare_docs, BOOK_THEME)}, work, runs)
-    basic = clean_html({f"{label}-basic-theme": (scaled.docs, basic_theme_conf(scaled))}, work, 1)
+    variants = {label: (scaled.docs, ()), f"{label}-bare": (bare_docs, ()),
+                f"{label}-bare-book-theme": (bare_docs, BOOK_THEME)}
+    if before is not None:
+        earlier = copy_project(before, work / f"{label}-before")
+        replicate(earlier, copies)
+        variants[f"{label}-before"] = (earlier.docs, ())
+    html = clean_html(variants, work, runs)
+    # Ours with the basic theme (all but the theme) only where the PDF is timed too: at 100x it
+    # would add minutes and tell nothing the floor does not.
+    basic = clean_html({f"{label}-basic-theme": (scaled.docs, basic_theme_conf(scaled))}, work, 1) if with_pdf else None
     warnings[f"{label}_html"] = html[label]["warnings"]
     ratio = ratio_summary(html[label]["samples"], html[f"{label}-bare"]["samples"])
     theme_ratio = ratio_summary(html[f"{label}-bare-book-theme"]["samples"], html[f"{label}-bare"]["samples"])
     point = {"copies": copies, "chapters": len(chapter_names(scaled.docs)),
              "html_s": html[label]["timing"]["median"], "bare_html_s": html[f"{label}-bare"]["timing"]["median"],
-             "basic_theme_html_s": basic[f"{label}-basic-theme"]["timing"]["median"],
              "bare_book_theme_html_s": html[f"{label}-bare-book-theme"]["timing"]["median"],
              "bare_book_theme_ratio_runs": theme_ratio,
              "html_ratio": ratio["median"], "html_ratio_runs": ratio,
              "html_cpu_ratio_runs": ratio_summary(html[label]["cpu_samples"], html[f"{label}-bare"]["cpu_samples"]),
-             "html": html[label]["timing"], "bare_html": html[f"{label}-bare"]["timing"]}
+             "html": html[label]["timing"], "bare_html": html[f"{label}-bare"]["timing"],
+             "html_over_floor_runs": ratio_summary(html[label]["samples"], html[f"{label}-bare-book-theme"]["samples"])}
+    if basic is not None:
+        point["basic_theme_html_s"] = basic[f"{label}-basic-theme"]["timing"]["median"]
+    if before is not None:
+        point.update(before_html_s=html[f"{label}-before"]["timing"]["median"],
+                     before_ratio_runs=ratio_summary(html[f"{label}-before"]["samples"], html[f"{label}-bare"]["samples"]),
+                     before_over_floor_runs=ratio_summary(html[f"{label}-before"]["samples"],
+                                                          html[f"{label}-bare-book-theme"]["samples"]))
+        shutil.rmtree(work / f"{label}-before", ignore_errors=True)
     if with_pdf:
         latex, tex, pdf, warnings[f"{label}_latex"] = clean_pdf(scaled, work, 1, label, pdf_name)
         point.update(latex_s=latex["median"], tex_s=tex["median"], pdf_pages=pdf_facts(pdf)["pages"])
@@ -63,3 +83,16 @@ def fits(points: list[dict]) -> dict[str, dict]:
         return {}
     keys = ("html_s", "basic_theme_html_s", "bare_book_theme_html_s", "bare_html_s", "latex_s", "tex_s")
     return {key: linearity(points, key) for key in keys if all(key in p for p in points)}
+
+
+def growth(points: list[dict]) -> dict:
+    """How much faster than bare Sphinx's each build grows from the smallest scale to the largest:
+    (seconds at the largest / at the smallest) over bare's same quotient; 1.0 grows as bare does."""
+    first, last = points[0], points[-1]
+    bare = last["bare_html_s"] / first["bare_html_s"]
+    keys = {"ours": "html_s", "floor": "bare_book_theme_html_s", "before": "before_html_s"}
+    result = {"from_chapters": first["chapters"], "to_chapters": last["chapters"], "bare_growth": round(bare, 2)}
+    for name, key in keys.items():
+        if key in first and key in last:
+            result[name] = round(last[key] / first[key] / bare, 3)
+    return result
