@@ -12,10 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "tools"))
-
-import lock as dependency_lock  # noqa: E402
+from tools import lock as dependency_lock  # as the package path names it, so nox -s mutants finds it
 
 LOCK_FILES = ("pyproject.toml", "uv.lock", "requirements/docs.txt", "requirements/runner.txt")
 
