@@ -100,3 +100,77 @@ def test_read_the_docs_installs_from_the_lock():
     config = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text(encoding="utf-8"))
     assert config["python"]["install"] == [{"requirements": "requirements/docs.txt"}]
     assert "requirements/docs.txt" in dependency_lock.EXPORTS
+
+
+# -- The check itself, called in-process (what the noxfile's sessions call; nox -s mutants mutates it) --
+
+def edit(project: Path, name: str, old: str, new: str) -> Path:
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (name, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return project
+
+
+@pytest.mark.parametrize(("name", "old", "new", "problems"), [
+    ("pyproject.toml", '"nox>=2025.2,<2027",\n    "uv', '"nox>=2026.11,<2027",\n    "uv', [
+        "nox: uv.lock pins 2026.10.20, outside pyproject.toml's range <2027,>=2026.11 (dependency group 'runner')",
+        "nox (dependency group 'runner'): uv.lock was resolved for <2027,>=2025.2, pyproject.toml now says "
+        "<2027,>=2026.11"]),
+    ("pyproject.toml", '    "pystemmer>=3.1,<3.2",\n', "", [
+        "pystemmer ([project] dependencies) is in uv.lock but no longer in pyproject.toml"]),
+    ("pyproject.toml", 'serve = ["sphinx-autobuild>=2025.8,<2026"]',
+     'serve = ["sphinx-autobuild>=2025.8,<2026", "pypdf"]', [
+        "pypdf (extra 'serve') is in pyproject.toml but uv.lock was not resolved for it"]),
+    ("pyproject.toml", '"rispy>=0.10,<0.11",', '"rispy",', [
+        "rispy ([project] dependencies): uv.lock was resolved for <0.11,>=0.10, pyproject.toml now says any version"]),
+    ("pyproject.toml", '"pytest>=9.0,<10",', '"pytest>=9.0,<10",\n    "tabulate",', [
+        "tabulate (extra 'test', any version) is not in uv.lock"]),
+    ("pyproject.toml", '"sphinx>=9.0.4,<9.1"', '"sphinx>=9.1,<9.2"', [
+        "sphinx: uv.lock pins 9.0.4, outside pyproject.toml's range <9.2,>=9.1 ([project] dependencies)",
+        "sphinx ([project] dependencies): uv.lock was resolved for <9.1,>=9.0.4, pyproject.toml now says <9.2,>=9.1"]),
+    ("requirements/docs.txt", "\nsphinx==9.0.4 ", "\nsphinx==9.0.3 ", [
+        "requirements/docs.txt pins sphinx==9.0.3, which uv.lock does not"]),
+])
+def test_each_disagreement_is_named(locked_project, name, old, new, problems):
+    assert dependency_lock.disagreements(locked_project) == []
+    assert dependency_lock.disagreements(edit(locked_project, name, old, new)) == problems
+
+
+@pytest.mark.parametrize(("missing", "problem"), [
+    ("uv.lock", "uv.lock is missing"),
+    ("requirements/docs.txt", "requirements/docs.txt is missing"),
+    ("requirements/runner.txt", "requirements/runner.txt is missing"),
+])
+def test_a_missing_file_is_named(locked_project, missing, problem):
+    (locked_project / missing).unlink()
+    assert dependency_lock.disagreements(locked_project) == [problem]
+
+
+def test_the_message_lists_the_problems_and_the_fix():
+    assert dependency_lock.message(["one", "two"]) == (
+        "pyproject.toml and the lock disagree:\n  - one\n  - two\n"
+        "Refresh the lock with `./edition -s lock` (it prints what changed), then commit pyproject.toml, "
+        "uv.lock and requirements/")
+
+
+def test_a_refresh_reports_what_was_added_removed_and_changed():
+    before = {"gone": {"1.0"}, "moved": {"1.0"}, "kept": {"2.0"}}
+    after = {"moved": {"1.1", "1.2"}, "kept": {"2.0"}, "new": {"0.1"}}
+    assert dependency_lock.changes(before, after) == ["  - gone 1.0", "  ~ moved 1.0 -> 1.1, 1.2", "  + new 0.1"]
+
+
+def test_a_universal_lock_may_hold_two_versions_of_a_package():
+    lock = {"package": [{"name": "Sphinx", "version": "9.0.4"}, {"name": "sphinx", "version": "9.1.0"},
+                        {"name": "no-version", "source": {"editable": "."}}]}
+    assert dependency_lock.locked_versions(lock) == {"sphinx": {"9.0.4", "9.1.0"}}
+
+
+def test_the_command_line_check(capsys, monkeypatch):
+    assert dependency_lock.main(["lock.py", "check"]) == 0
+    assert capsys.readouterr().out == "uv.lock and requirements/ answer pyproject.toml's ranges\n"
+    assert dependency_lock.main(["lock.py"]) == 2
+    assert "python tools/lock.py check" in capsys.readouterr().err
+    monkeypatch.setattr(dependency_lock, "disagreements", lambda: ["sphinx is not in uv.lock"])
+    assert dependency_lock.main(["lock.py", "check"]) == 1
+    assert capsys.readouterr().err == dependency_lock.message(["sphinx is not in uv.lock"]) + "\n"
