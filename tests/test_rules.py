@@ -224,3 +224,90 @@ def test_the_colophon_names_the_commit_and_says_when_the_checkout_has_changes(tm
 
 def test_the_colophon_says_when_the_sources_are_not_a_git_checkout(tmp_path):
     assert source_commit(tmp_path) == "unknown (not built from a git checkout)"
+
+
+# -- A published address never disappears ----------------------------------------------------------
+
+from editorial.anchors import pdf_address  # noqa: E402
+
+#: Every address the apparatus root publishes, as its anchors.lock lists them: HTML, then PDF.
+ROOT_ADDRESSES = [
+    "chronology.html", "chronology.html#event-army", "chronology.html#event-escape", "index.html",
+    "index.html#id2", "notes.html", "one.html", "one.html#one", "one.html#one-cite", "one.html#one-first",
+    "one.html#one-second", "one.html#p1", "one.html#p2", "one.html#p3", "two.html", "two.html#p1",
+    "two.html#p2", "two.html#two", "two.html#two-cite", "two.html#two-only",
+    "edition.pdf#nameddest=chronology:chronology", "edition.pdf#nameddest=chronology:event-army",
+    "edition.pdf#nameddest=chronology:event-escape", "edition.pdf", "edition.pdf#nameddest=index:id2",
+    "edition.pdf#nameddest=notes:notes", "edition.pdf#nameddest=one:one", "edition.pdf#nameddest=one:one-cite",
+    "edition.pdf#nameddest=one:one-first", "edition.pdf#nameddest=one:one-second", "edition.pdf#nameddest=one:p1",
+    "edition.pdf#nameddest=one:p2", "edition.pdf#nameddest=one:p3", "edition.pdf#nameddest=two:two",
+    "edition.pdf#nameddest=two:p1", "edition.pdf#nameddest=two:p2", "edition.pdf#nameddest=two:two-cite",
+    "edition.pdf#nameddest=two:two-only",
+]
+
+
+@pytest.fixture
+def locked_root(make_app, rootdir, tmp_path):
+    """A copy of the apparatus root with its addresses locked, and a function that builds it again."""
+    srcdir = tmp_path / "root"
+    shutil.copytree(rootdir / "test-edition-apparatus", srcdir)
+    make_app("html", srcdir=srcdir, confoverrides={"edition_anchor_lockfile": "anchors.lock",
+                                                   "edition_anchor_lock_update": True}).build()
+
+    def build(**config):
+        app = make_app("html", srcdir=srcdir, freshenv=True,
+                       confoverrides={"edition_anchor_lockfile": "anchors.lock", **config})
+        app.build()
+        return app
+
+    return srcdir, build
+
+
+def test_the_lock_lists_every_published_address(locked_root):
+    srcdir, build = locked_root
+    lines = (srcdir / "anchors.lock").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "# anchors.lock: every published address of the edition, HTML and PDF."
+    assert [line for line in lines if not line.startswith("#")] == ROOT_ADDRESSES
+    assert _edition_warnings(build()) == ""
+
+
+def _edition_warnings(app) -> str:
+    """The edition's own warnings (a second application in one test also warns about docutils' nodes)."""
+    return "".join(line for line in app.warning.getvalue().splitlines(keepends=True) if "[edition." in line)
+
+
+def test_a_renamed_note_fails_naming_each_locked_address_and_its_line(locked_root):
+    srcdir, build = locked_root
+    chapter = srcdir / "one.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("one-second", "one-other"), encoding="utf-8")
+    warnings_ = _edition_warnings(build())
+    for address in ("one.html#one-second", "edition.pdf#nameddest=one:one-second"):
+        line = ROOT_ADDRESSES.index(address) + 5  # after the four lines of the header
+        assert f"anchors.lock:{line}: WARNING: locked address {address} is no longer provided; restore its " \
+               "label, or declare an alias (edition_anchor_aliases) or a page redirect (redirects)" in warnings_
+    assert warnings_.count("is no longer provided") == 2
+
+
+def test_an_alias_keeps_a_renamed_address_and_the_new_one_waits_to_be_locked(locked_root):
+    srcdir, build = locked_root
+    chapter = srcdir / "one.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("one-second", "one-other"), encoding="utf-8")
+    app = build(edition_anchor_aliases={"one.html#one-second": "one.html#one-other"})
+    assert _edition_warnings(app) == (
+        "\x1b[91mWARNING: 2 published addresses are not in anchors.lock yet (first: edition.pdf#nameddest=one:one-other); "
+        "lock them with `./edition -s lock-anchors` and commit the file [edition.anchor]\x1b[39;49;00m\n")
+    note = _page(app, "one").select_one("aside#one-other")
+    assert note is not None and _page(app, "one").select_one("#one-second") is not None
+
+
+@pytest.mark.parametrize(("html", "pdf"), [
+    ("index.html", "edition.pdf"),
+    ("index.html#index", "edition.pdf"),
+    ("index.html#id2", "edition.pdf#nameddest=index:id2"),
+    ("konr.html", "edition.pdf#nameddest=konr:konr"),
+    ("konr.html#p12", "edition.pdf#nameddest=konr:p12"),
+    ("bibliography.html#cite-konev2008", "edition.pdf#nameddest=cite.bibliography:cite-konev2008"),
+    ("konr.html#cite-konev2008", "edition.pdf#nameddest=konr:cite-konev2008"),
+])
+def test_each_html_address_has_its_pdf_destination(html, pdf):
+    assert pdf_address("edition.pdf", html) == pdf
