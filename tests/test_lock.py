@@ -155,9 +155,10 @@ def test_the_message_lists_the_problems_and_the_fix():
 
 
 def test_a_refresh_reports_what_was_added_removed_and_changed():
-    before = {"gone": {"1.0"}, "moved": {"1.0"}, "kept": {"2.0"}}
-    after = {"moved": {"1.1", "1.2"}, "kept": {"2.0"}, "new": {"0.1"}}
-    assert dependency_lock.changes(before, after) == ["  - gone 1.0", "  ~ moved 1.0 -> 1.1, 1.2", "  + new 0.1"]
+    before = {"gone": {"1.0", "1.1"}, "moved": {"1.0", "0.9"}, "kept": {"2.0"}}
+    after = {"moved": {"1.1", "1.2"}, "kept": {"2.0"}, "new": {"0.1", "0.2"}}
+    assert dependency_lock.changes(before, after) == [
+        "  - gone 1.0, 1.1", "  ~ moved 0.9, 1.0 -> 1.1, 1.2", "  + new 0.1, 0.2"]
 
 
 def test_a_universal_lock_may_hold_two_versions_of_a_package():
@@ -174,3 +175,64 @@ def test_the_command_line_check(capsys, monkeypatch):
     monkeypatch.setattr(dependency_lock, "disagreements", lambda: ["sphinx is not in uv.lock"])
     assert dependency_lock.main(["lock.py", "check"]) == 1
     assert capsys.readouterr().err == dependency_lock.message(["sphinx is not in uv.lock"]) + "\n"
+
+
+def small_project(tmp_path: Path, dependencies: list[str], recorded_for: list[tuple[str, str]],
+                  locked: list[tuple[str, str]]) -> Path:
+    """A project with runtime dependencies only (no extras, no groups), its lock and empty exports."""
+    requirements = ", ".join(f'"{requirement}"' for requirement in dependencies)
+    (tmp_path / "pyproject.toml").write_text(f'[project]\nname = "small"\ndependencies = [{requirements}]\n',
+                                             encoding="utf-8")
+    requires = ", ".join(f'{{ name = "{name}"' + (f', specifier = "{specifier}"' if specifier else "") + " }"
+                         for name, specifier in recorded_for)
+    packages = "".join(f'\n[[package]]\nname = "{name}"\nversion = "{version}"\n' for name, version in locked)
+    (tmp_path / "uv.lock").write_text(
+        f'version = 1\n\n[[package]]\nname = "small"\nsource = {{ editable = "." }}\n\n'
+        f'[package.metadata]\nrequires-dist = [{requires}]\n{packages}', encoding="utf-8")
+    for export in dependency_lock.EXPORTS:
+        (tmp_path / export).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / export).write_text("", encoding="utf-8")
+    return tmp_path
+
+
+def test_a_project_without_extras_groups_or_ranges(tmp_path):
+    project = small_project(tmp_path, ["alpha", "beta>=1.0"], [("alpha", ""), ("beta", ">=1.0")],
+                            [("alpha", "3.0"), ("beta", "2.0rc1")])  # a pre-release inside the range answers it
+    assert dependency_lock.disagreements(project) == []
+
+
+def test_every_package_is_checked_not_only_the_first_that_disagrees(tmp_path):
+    project = small_project(tmp_path, ["alpha>=2", "beta>=2", "gamma", "delta"], [("alpha", ">=2"), ("beta", ">=2")],
+                            [("alpha", "1.0"), ("alpha", "1.5"), ("beta", "1.0")])
+    assert dependency_lock.disagreements(project) == [
+        "alpha: uv.lock pins 1.0, 1.5, outside pyproject.toml's range >=2 ([project] dependencies)",
+        "beta: uv.lock pins 1.0, outside pyproject.toml's range >=2 ([project] dependencies)",
+        "delta ([project] dependencies, any version) is not in uv.lock",
+        "gamma ([project] dependencies, any version) is not in uv.lock",
+    ]
+
+
+def test_a_changed_range_is_named_even_when_another_package_has_the_old_one(tmp_path):
+    project = small_project(tmp_path, ["alpha>=1,<2", "beta>=1,<3"], [("alpha", ">=1,<3"), ("beta", ">=1,<3")],
+                            [("alpha", "1.5"), ("beta", "1.5")])
+    assert dependency_lock.disagreements(project) == [
+        "alpha ([project] dependencies): uv.lock was resolved for <3,>=1, pyproject.toml now says <2,>=1"]
+
+
+def test_a_dependency_removed_from_an_extra_is_named_with_its_extra(locked_project):
+    edit(locked_project, "pyproject.toml", '    "jsonschema>=4.23,<5",\n', "")
+    assert dependency_lock.disagreements(locked_project) == [
+        "jsonschema (extra 'test') is in uv.lock but no longer in pyproject.toml"]
+
+
+def test_an_export_pinning_a_package_the_lock_lacks_is_named(locked_project):
+    path = locked_project / "requirements" / "docs.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "tabulate==0.9.0 \\\n    --hash=sha256:00\n", encoding="utf-8")
+    assert dependency_lock.disagreements(locked_project) == [
+        "requirements/docs.txt pins tabulate==0.9.0, which uv.lock does not"]
+
+
+def test_empty_declarations_and_locks():
+    assert dependency_lock.declared({"project": {}}) == set()
+    assert dependency_lock.locked_versions({}) == {}
+    assert dependency_lock.recorded({"package": [{"name": "small"}]}, "Small") == set()
