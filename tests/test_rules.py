@@ -64,6 +64,23 @@ def test_a_character_that_only_looks_the_same_fails(make_app, rootdir, tmp_path,
     assert where in app.warning.getvalue()
 
 
+@pytest.mark.sphinx("html", testroot="edition-apparatus")
+def test_a_paragraph_cut_short_fails_at_the_column_where_it_ends(app):
+    _edit(app, "one.md", "without notes...", "without notes")
+    app.build()
+    assert "one.md:13: WARNING: reading text differs from seed one.txt line 3 at column 33: seed has " \
+           "'graph,\\xa0without notes...', chapter has 'graph,\\xa0without notes'" in app.warning.getvalue()
+
+
+@pytest.mark.sphinx("html", testroot="edition-basic")
+def test_furniture_keeps_its_label_and_the_classes_it_is_given(app):
+    _edit(app, "chap.md", "```{furniture} Site navigation\n", "```{furniture} Site navigation\n:class: site-menu\n")
+    app.build()
+    furniture = _page(app, "chap").select_one("div.reading-text div[role=note]")
+    assert furniture["class"] == ["furniture", "site-menu"]
+    assert furniture["aria-label"] == "Web-page furniture: Site navigation"
+
+
 # -- Every note has a known kind -------------------------------------------------------------------
 
 @pytest.mark.sphinx("html", testroot="edition-basic")
@@ -98,11 +115,47 @@ def test_the_list_by_chapter_lists_every_note_in_order(app, warning):
     assert warning.getvalue() == ""
     by_chapter = _page(app, "notes").select_one("section#by-chapter")
     headings = [rubric.get_text() for rubric in by_chapter.select("p.rubric")]
-    assert headings == ["Chapter one (2 notes)", "Chapter two (1 notes)"]
+    assert headings == ["Chapter one (2 notes)", "Chapter two (2 notes)"]
     links = [link["href"] for link in by_chapter.select("li a[href]")]
-    assert links == ["one.html#one-first", "one.html#one-second", "two.html#two-only"]
+    assert links == ["one.html#one-first", "one.html#one-second", "two.html#two-only", "two.html#two-spelling"]
     items = [item.get_text() for item in by_chapter.select("li")]
     assert items[0].startswith("¶ 1: Correction — It came later")
+
+
+@pytest.mark.sphinx("html", testroot="edition-apparatus")
+def test_the_list_by_kind_counts_and_lists_every_note_with_its_chapter(app):
+    app.build()
+    by_kind = _page(app, "notes").select_one("section#by-kind")
+    table, first_heading = by_kind.select_one("table"), by_kind.select_one("p.rubric")
+    assert table.find_next("p", class_="rubric") is first_heading, "the count table comes first"
+    assert [[cell.get_text() for cell in row.select("th, td")] for row in table.select("tr")] == [
+        ["Kind", "One", "Two", "All"],
+        ["Correction", "1", "0", "1"], ["Spelling", "0", "1", "1"], ["Contradiction", "0", "0", "0"],
+        ["Speculation", "0", "0", "0"], ["Identification", "0", "1", "1"], ["Clarification", "1", "0", "1"],
+        ["Cross-reference", "0", "0", "0"], ["All", "2", "2", "4"],
+        ["of which rest on reference works only", "0", "1", "1"],
+    ]
+    headings = [rubric.get_text() for rubric in by_kind.select("p.rubric")]
+    assert headings == ["Correction (1)", "Spelling (1)", "Identification (1)", "Clarification (1)"]
+    items = [item.get_text() for item in by_kind.select("li")]
+    assert [item.partition(" — ")[0] for item in items] == [
+        "One, ¶ 1: Correction", "Two, ¶ 2: Spelling", "Two, ¶ 1: Identification", "One, ¶ 2: Clarification"]
+    assert items[1].endswith(" (reference works only)")
+    assert [link["href"] for link in by_kind.select("li a[href]")] == [
+        "one.html#one-first", "two.html#two-spelling", "two.html#two-only", "one.html#one-second"]
+
+
+@pytest.mark.sphinx("html", testroot="edition-apparatus")
+def test_a_note_basis_is_shown_and_an_unknown_one_fails(app):
+    _edit(app, "one.md", "Prague was then occupied {cite:p}`parrish1996`.",
+          "Prague was then occupied {cite:p}`parrish1996`. {basis}`reference work only`")
+    app.build()
+    assert "one.md:17: WARNING: unknown note basis 'reference work only'; use one of: reference works only " \
+           "[edition.note]" in app.warning.getvalue()
+    shown = _page(app, "two").select_one("aside#two-spelling span.note-basis")
+    assert shown.get_text() == ("This note rests only on reference works and popular accounts: no scholarly, "
+                                "documentary or institutional source for it was found.")
+    assert [note["basis"] for note in app.env.edition_notes["two"]] == ["", "reference works only"]
 
 
 # -- The chronology says "they differ" only where the sources' words differ ------------------------
@@ -114,8 +167,22 @@ def test_the_chronology_says_they_differ_only_where_the_words_differ(app):
     intro = {event: page.select_one(f"section#event-{event} p.event-sources").get_text()
              for event in ("escape", "army")}
     assert intro == {"escape": "How the sources put it:", "army": "How the sources put it (they differ):"}
-    mentions = [item.get_text() for item in page.select("section#event-army li")]
-    assert mentions == ["One, ¶ 2: “November 1944”", "Two, ¶ 2: “the autumn of 1944”"]
+    mentions = page.select("section#event-army ul.event-mentions > li")
+    assert [item.get_text() for item in mentions] == [
+        "One, ¶ 2: “November 1944”", "Two, ¶ 2: “the autumn of 1944”"]
+    assert [item.select_one("a")["href"] for item in mentions] == ["one.html#event-army-2", "two.html#event-army-2"]
+    assert [item.select_one("em").get_text() for item in mentions] == ["November 1944", "the autumn of 1944"]
+
+
+@pytest.mark.sphinx("html", testroot="edition-apparatus")
+def test_an_event_no_chapter_mentions_fails(app):
+    chronology = app.srcdir / "chronology.md"
+    chronology.write_text(chronology.read_text(encoding="utf-8") + (
+        "\n:::{dated-event} unmentioned\n:date: 1945-05\n:title: Not in any source\nNo source gives it.\n:::\n"),
+        encoding="utf-8")
+    app.build()
+    assert "chronology.md:15: WARNING: dated-event 'unmentioned' is mentioned by no chapter [edition.event]" \
+        in app.warning.getvalue()
 
 
 # -- Every session stops when the lock disagrees with pyproject.toml -------------------------------
@@ -233,16 +300,17 @@ from editorial.anchors import pdf_address  # noqa: E402
 #: Every address the apparatus root publishes, as its anchors.lock lists them: HTML, then PDF.
 ROOT_ADDRESSES = [
     "chronology.html", "chronology.html#event-army", "chronology.html#event-escape", "index.html",
-    "index.html#id2", "notes.html", "one.html", "one.html#one", "one.html#one-cite", "one.html#one-first",
-    "one.html#one-second", "one.html#p1", "one.html#p2", "one.html#p3", "two.html", "two.html#p1",
-    "two.html#p2", "two.html#two", "two.html#two-cite", "two.html#two-only",
+    "index.html#id2", "index.html#id3", "notes.html", "one.html", "one.html#one", "one.html#one-cite",
+    "one.html#one-first", "one.html#one-second", "one.html#p1", "one.html#p2", "one.html#p3", "two.html",
+    "two.html#p1", "two.html#p2", "two.html#two", "two.html#two-cite", "two.html#two-only", "two.html#two-spelling",
     "edition.pdf#nameddest=chronology:chronology", "edition.pdf#nameddest=chronology:event-army",
     "edition.pdf#nameddest=chronology:event-escape", "edition.pdf", "edition.pdf#nameddest=index:id2",
-    "edition.pdf#nameddest=notes:notes", "edition.pdf#nameddest=one:one", "edition.pdf#nameddest=one:one-cite",
-    "edition.pdf#nameddest=one:one-first", "edition.pdf#nameddest=one:one-second", "edition.pdf#nameddest=one:p1",
-    "edition.pdf#nameddest=one:p2", "edition.pdf#nameddest=one:p3", "edition.pdf#nameddest=two:two",
-    "edition.pdf#nameddest=two:p1", "edition.pdf#nameddest=two:p2", "edition.pdf#nameddest=two:two-cite",
-    "edition.pdf#nameddest=two:two-only",
+    "edition.pdf#nameddest=index:id3", "edition.pdf#nameddest=notes:notes", "edition.pdf#nameddest=one:one",
+    "edition.pdf#nameddest=one:one-cite", "edition.pdf#nameddest=one:one-first", "edition.pdf#nameddest=one:one-second",
+    "edition.pdf#nameddest=one:p1", "edition.pdf#nameddest=one:p2", "edition.pdf#nameddest=one:p3",
+    "edition.pdf#nameddest=two:two", "edition.pdf#nameddest=two:p1", "edition.pdf#nameddest=two:p2",
+    "edition.pdf#nameddest=two:two-cite", "edition.pdf#nameddest=two:two-only",
+    "edition.pdf#nameddest=two:two-spelling",
 ]
 
 
@@ -294,7 +362,8 @@ def test_an_alias_keeps_a_renamed_address_and_the_new_one_waits_to_be_locked(loc
     chapter.write_text(chapter.read_text(encoding="utf-8").replace("one-second", "one-other"), encoding="utf-8")
     app = build(edition_anchor_aliases={"one.html#one-second": "one.html#one-other"})
     assert _edition_warnings(app) == (
-        "\x1b[91mWARNING: 2 published addresses are not in anchors.lock yet (first: edition.pdf#nameddest=one:one-other); "
+        "\x1b[91mWARNING: 2 published addresses are not in anchors.lock yet "
+        "(first: edition.pdf#nameddest=one:one-other); "
         "lock them with `./edition -s lock-anchors` and commit the file [edition.anchor]\x1b[39;49;00m\n")
     note = _page(app, "one").select_one("aside#one-other")
     assert note is not None and _page(app, "one").select_one("#one-second") is not None
