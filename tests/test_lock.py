@@ -236,3 +236,21 @@ def test_empty_declarations_and_locks():
     assert dependency_lock.declared({"project": {}}) == set()
     assert dependency_lock.locked_versions({}) == {}
     assert dependency_lock.recorded({"package": [{"name": "small"}]}, "Small") == set()
+
+
+def test_a_range_added_where_the_lock_had_none_is_named(tmp_path):
+    project = small_project(tmp_path, ["alpha>=1"], [("alpha", "")], [("alpha", "1.5")])
+    assert dependency_lock.disagreements(project) == [
+        "alpha ([project] dependencies): uv.lock was resolved for any version, pyproject.toml now says >=1"]
+
+
+def test_every_missing_export_is_named(locked_project):
+    for export in dependency_lock.EXPORTS:
+        (locked_project / export).unlink()
+    missing = [f"{export} is missing" for export in dependency_lock.EXPORTS]
+    assert dependency_lock.disagreements(locked_project) == missing
+
+
+def test_a_group_requirement_without_a_range_is_recorded_as_any_version():
+    lock = {"package": [{"name": "small", "metadata": {"requires-dev": {"runner": [{"name": "nox"}]}}}]}
+    assert dependency_lock.recorded(lock, "small") == {("nox", "", "group:runner")}
