@@ -1,15 +1,17 @@
 """Mutation testing of the edition's rules: do the fast tests fail when a rule breaks? (issue 20)
 
 ``./edition -s mutants`` copies the project to ``build/mutants/work/`` and has mutmut 3 break the
-rule modules (``[tool.mutmut] only_mutate`` in pyproject.toml) one small change at a time: each
-change, a *mutant*, is run against the fast tests that reach the changed function.  A mutant that
-no test notices has *survived*: either a test is missing, or the change cannot alter what the
-edition promises (an *equivalent* mutant).  ``tests/mutants-equivalent.toml`` lists the survivors
-that reviewers judged equivalent, each with the reason.
+rules (``rules`` in ``tests/mutants.toml``: functions of the modules in pyproject.toml's
+``[tool.mutmut] only_mutate``) one small change at a time: each change, a *mutant*, is run
+against the fast tests that reach the changed function.  A mutant that no test notices has
+*survived*: either a test is missing, or the change cannot alter what the edition promises (an
+*equivalent* mutant); ``tests/mutants.toml`` lists those that reviewers judged equivalent, with
+the reason.
 
 The report, ``build/mutants/report.md``, gives the counts and every survivor with its diff; the
-last line printed is ``mutants: K killed, S survived of N (P %)``.  Arguments are mutmut's
-mutant names or globs, e.g. ``./edition -s mutants -- "editorial.fidelity*"``.
+last line printed is ``mutants: K killed, S survived of N (P %)``.  Arguments replace the rules
+with mutmut's mutant names or globs, e.g. ``./edition -s mutants -- "editorial.fidelity.*"``;
+``--report`` writes the report of the last run again (after a change to the list of equivalents).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "build" / "mutants"
 WORK = OUT / "work"
-EQUIVALENTS = ROOT / "tests" / "mutants-equivalent.toml"
+SCOPE = ROOT / "tests" / "mutants.toml"
 #: Left out of the copy mutmut works in: outputs, environments, caches, and git's own files.
 NOT_COPIED = shutil.ignore_patterns("build", ".nox", ".venv", ".git", "mutants", "bench-results",
                                     "__pycache__", ".pytest_cache", "*.egg-info", "_build")
@@ -54,17 +56,29 @@ def results() -> dict[str, str]:
     outcomes = {}
     for line in listing.stdout.splitlines():
         match = RESULT_LINE.match(line)
-        if match:
+        if match and match[2] != "not checked":  # a mutant outside the rules run
             outcomes[match[1]] = match[2]
     return outcomes
 
 
+def scope() -> dict:
+    return tomllib.loads(SCOPE.read_text(encoding="utf-8"))
+
+
+def rule_globs() -> list[str]:
+    """mutmut's names for the mutants of each rule: ``module:Class.method`` -> ``module.xǁClassǁmethod__mutmut_*``."""
+    globs = []
+    for rule in scope()["rules"]:
+        module, _, qualified = rule.partition(":")
+        owner, _, function = qualified.rpartition(".")
+        mangled = f"x\u01c1{owner}\u01c1{function}" if owner else f"x_{function}"
+        globs.append(f"{module}.{mangled}__mutmut_*")
+    return globs
+
+
 def equivalents() -> dict[str, str]:
-    """mutant name -> why reviewers judged it equivalent (tests/mutants-equivalent.toml)."""
-    if not EQUIVALENTS.is_file():
-        return {}
-    listed = tomllib.loads(EQUIVALENTS.read_text(encoding="utf-8")).get("equivalent", [])
-    return {entry["mutant"]: " ".join(entry["reason"].split()) for entry in listed}
+    """mutant name -> why reviewers judged it equivalent (tests/mutants.toml)."""
+    return {entry["mutant"]: " ".join(entry["reason"].split()) for entry in scope().get("equivalent", [])}
 
 
 def report(outcomes: dict[str, str], judged: dict[str, str], seconds: float) -> str:
@@ -76,8 +90,8 @@ def report(outcomes: dict[str, str], judged: dict[str, str], seconds: float) -> 
     lines = [
         "# Mutation testing of the edition's rules",
         "",
-        f"{total} mutants of the rule modules ({', '.join(modules_mutated())}), run against the "
-        f"fast tests (`-m 'not slow'`) in {seconds / 60:.1f} min with `./edition -s mutants`.",
+        f"{total} mutants of the rules in `{SCOPE.relative_to(ROOT)}` (modules: {', '.join(modules_mutated())}), "
+        f"run against the fast tests (`-m 'not slow'`) in {seconds / 60:.1f} min with `./edition -s mutants`.",
         "",
         "| outcome | mutants |",
         "| --- | --- |",
@@ -85,7 +99,7 @@ def report(outcomes: dict[str, str], judged: dict[str, str], seconds: float) -> 
         "",
         f"Killed (the tests fail): {killed} of {total} ({percent:.1f} %). Survivors: {len(survivors)}, "
         f"of which {len(survivors) - len(unexplained)} judged equivalent in "
-        f"`{EQUIVALENTS.relative_to(ROOT)}`, {len(unexplained)} not explained.",
+        f"`{SCOPE.relative_to(ROOT)}`, {len(unexplained)} not explained.",
         "",
     ]
     stale = sorted(set(judged) - set(survivors))
@@ -113,20 +127,28 @@ def modules_mutated() -> list[str]:
 
 def main(argv: list[str]) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
-    copy_project()
-    started = time.monotonic()
-    run = mutmut("run", "--max-children", str(os.cpu_count() or 2), *argv)
-    seconds = time.monotonic() - started
+    seconds_file = OUT / "seconds"
+    if argv == ["--report"]:
+        seconds, returncode = float(seconds_file.read_text()), 0
+    else:
+        copy_project()
+        started = time.monotonic()
+        returncode = mutmut("run", "--max-children", str(os.cpu_count() or 2), *(argv or rule_globs())).returncode
+        seconds = time.monotonic() - started
+        seconds_file.write_text(f"{seconds:.1f}\n")
     outcomes = results()
-    if run.returncode != 0 or not outcomes:
-        print(f"mutants: mutmut run failed (exit status {run.returncode}); see its output above", file=sys.stderr)
-        return run.returncode or 1
-    text = report(outcomes, equivalents(), seconds)
-    (OUT / "report.md").write_text(text, encoding="utf-8")
+    if returncode != 0 or not outcomes:
+        print(f"mutants: mutmut run failed (exit status {returncode}); see its output above", file=sys.stderr)
+        return returncode or 1
+    judged = equivalents()
+    (OUT / "report.md").write_text(report(outcomes, judged, seconds), encoding="utf-8")
     killed = sum(outcome in NOTICED for outcome in outcomes.values())
     total = len(outcomes)
-    unexplained = [n for n, o in outcomes.items() if o not in NOTICED and n not in equivalents()]
-    print(f"report: {(OUT / 'report.md').relative_to(ROOT)}; survivors not judged equivalent: {len(unexplained)}")
+    unexplained = [name for name, outcome in outcomes.items() if outcome not in NOTICED and name not in judged]
+    judged_equivalent = total - killed - len(unexplained)
+    print(f"report: {(OUT / 'report.md').relative_to(ROOT)}; {seconds / 60:.1f} min; {judged_equivalent} survivors "
+          f"judged equivalent, {len(unexplained)} not explained; without the equivalents: {killed} killed of "
+          f"{total - judged_equivalent} ({100 * killed / max(total - judged_equivalent, 1):.1f} %)")
     print(f"mutants: {killed} killed, {total - killed} survived of {total} ({100 * killed / total:.1f} %)")
     return 0
 
