@@ -59,8 +59,10 @@ def sphinx_build(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subpr
     )
 
 
-#: What a copy of the project needs in order to build: sources, seeds, extension, metadata.
-PROJECT_FILES = ("docs", "seeds", "editorial", "bibliography.bib", "pyproject.toml", "noxfile.py", "anchors.lock")
+#: What a copy of the project needs in order to build: sources, seeds, extension, metadata, and the
+#: lock check the noxfile imports (tools/lock.py; found before only when another test had imported it).
+PROJECT_FILES = ("docs", "seeds", "editorial", "bibliography.bib", "pyproject.toml", "noxfile.py", "anchors.lock",
+                 "tools")
 
 
 def copy_project(destination: Path) -> Path:
