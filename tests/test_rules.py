@@ -91,6 +91,17 @@ def test_a_note_of_an_unknown_kind_fails_and_is_not_recorded(app, warning):
     assert app.env.edition_notes["chap"] == []
 
 
+@pytest.mark.sphinx("html", testroot="edition-apparatus")
+def test_a_correction_rests_on_every_work_it_cites_not_only_the_last(app):
+    _edit(app, "one.md", "It came later {cite:p}`parrish1996`.",
+          "It came later {cite:p}`parrish1996`; see {cite:p}`wiki-army`.")
+    app.build()
+    assert "rests only on" not in app.warning.getvalue()
+    _edit(app, "one.md", "{cite:p}`parrish1996`; see {cite:p}`wiki-army`.", "{cite:p}`wiki-army`.")
+    app.build()
+    assert "correction note 'one-first' rests only on wiki-army (reference)" in app.warning.getvalue()
+
+
 # -- Every record is complete, and its dates are dates ---------------------------------------------
 
 def _web_page(**fields: str) -> Entry:
