@@ -240,3 +240,10 @@ def lock(session: nox.Session) -> None:
     problems = dependency_lock.disagreements(ROOT)
     if problems:
         session.error(dependency_lock.message(problems))
+
+
+@nox.session
+def mutants(session: nox.Session) -> None:
+    """Mutation testing: break the rules one small change at a time; do the fast tests fail? (build/mutants/)"""
+    _install(session, "test", "mutants")
+    session.run("python", str(ROOT / "tools" / "mutants.py"), *session.posargs)

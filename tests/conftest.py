@@ -30,9 +30,30 @@ VERSION = _PYPROJECT["project"]["version"]
 BUNDLE = bundle_name(_PYPROJECT["tool"]["edition"]["bundle"], VERSION)
 
 
+#: Fixtures that build the whole edition (or a copy of it to break) or start Chromium: a test that
+#: uses one takes seconds to minutes, so it is marked ``slow`` and ``-m "not slow"`` selects the fast
+#: tests (the unit tests on test roots and pure functions that ``nox -s mutants`` runs many times).
+SLOW_FIXTURES = frozenset({"edition", "project", "pdf_text", "site", "chromium"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return Path(__file__).parent / "roots"
+
+
+@pytest.fixture
+def sphinx_test_tempdir(tmp_path: Path) -> Path:
+    """Each test builds its own copy of its test root.  sphinx.testing's own fixture shares one copy
+    per session and copies the root over it, keeping the original files' times: a test run after
+    one that edited the chapter got the environment of the edited chapter, as "0 changed", so the
+    tests passed or failed by their order (and nox -s mutants runs them in another order)."""
+    return tmp_path
 
 
 def sphinx_build(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -43,8 +64,10 @@ def sphinx_build(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subpr
     )
 
 
-#: What a copy of the project needs in order to build: sources, seeds, extension, metadata.
-PROJECT_FILES = ("docs", "seeds", "editorial", "bibliography.bib", "pyproject.toml", "noxfile.py", "anchors.lock")
+#: What a copy of the project needs in order to build: sources, seeds, extension, metadata, and the
+#: lock check the noxfile imports (tools/lock.py; found before only when another test had imported it).
+PROJECT_FILES = ("docs", "seeds", "editorial", "bibliography.bib", "pyproject.toml", "noxfile.py", "anchors.lock",
+                 "tools")
 
 
 def copy_project(destination: Path) -> Path:

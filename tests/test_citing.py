@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -262,7 +263,16 @@ def test_chapter_jsonld_is_part_of_the_book_and_based_on_the_source(edition, key
 # -- The paragraph number's control, in Chromium --------------------------------------------------------
 
 
+#: How long a check may wait for the page to reach the state it asserts: a bound, never a delay.
+#: The script moves the focus to "Copy link" in a task after the link's own navigation, and writes
+#: the status line in an animation frame, so each check waits for its state (Playwright's expect
+#: polls until it holds); read at once, "Copy link" was not yet focused on a loaded machine.
+SETTLE_MS = 30_000
+
+
 def test_paragraph_number_copies_link_and_citation_by_keyboard(edition, site, chromium):
+    from playwright.sync_api import expect
+
     from editorial.citations import render_note
 
     (record,) = json.loads(citation_file(edition, "konr.json"))
@@ -274,36 +284,38 @@ def test_paragraph_number_copies_link_and_citation_by_keyboard(edition, site, ch
     assert number.get_attribute("href") == "#p3"
     number.focus()
     tab.keyboard.press("Enter")
-    assert number.get_attribute("aria-expanded") == "true"
+    expect(number).to_have_attribute("aria-expanded", "true", timeout=SETTLE_MS)
     menu = tab.get_by_role("group", name="Cite paragraph 3")
-    focused = tab.evaluate("document.activeElement.textContent")
-    assert focused == "Copy link"
+    copy_link = menu.get_by_role("button", name="Copy link")
+    expect(copy_link).to_be_focused(timeout=SETTLE_MS)
     tab.keyboard.press("Enter")
     status = tab.get_by_role("status")
-    status.filter(has_text="Link copied").wait_for()
+    expect(status).to_contain_text("Link copied", timeout=SETTLE_MS)
+    expect(status).to_be_visible(timeout=SETTLE_MS)
     assert tab.evaluate("navigator.clipboard.readText()") == f"{site}/konr.html#p3"
-    assert status.is_visible()
 
     tab.keyboard.press("Tab")
-    assert tab.evaluate("document.activeElement.textContent") == "Copy citation"
+    expect(menu.get_by_role("button", name="Copy citation")).to_be_focused(timeout=SETTLE_MS)
     tab.keyboard.press("Enter")
-    status.filter(has_text="Citation copied").wait_for()
+    expect(status).to_contain_text("Citation copied", timeout=SETTLE_MS)
     expected = BeautifulSoup(render_note(dict(record, URL=record["URL"] + "#p3"), "3"), "html.parser").get_text()
     assert tab.evaluate("navigator.clipboard.readText()") == expected
     assert "¶ 3" in expected and expected.rstrip(".").endswith("konr.html#p3")
 
     tab.keyboard.press("Escape")
-    assert menu.count() == 0
-    assert tab.evaluate("document.activeElement.getAttribute('href')") == "#p3"
+    expect(menu).to_have_count(0, timeout=SETTLE_MS)
+    expect(number).to_be_focused(timeout=SETTLE_MS)
     context.close()
 
 
 def test_without_javascript_the_number_is_a_plain_link(site, chromium):
+    from playwright.sync_api import expect
+
     context = chromium.new_context(java_script_enabled=False)
     tab = context.new_page()
     tab.goto(f"{site}/konr.html")
     number = tab.locator("div.reading-text p#p3 a.paranum")
     number.click()
-    assert tab.url.endswith("/konr.html#p3")
+    expect(tab).to_have_url(re.compile(r"/konr\.html#p3$"), timeout=SETTLE_MS)
     assert tab.locator(".paracite-menu").count() == 0
     context.close()

@@ -178,6 +178,7 @@ def test_the_epub_is_linked_beside_the_pdf_on_every_page(edition):
     assert (edition.html / "edition.epub").is_file()
 
 
+@pytest.mark.slow
 def test_a_character_the_fonts_lack_fails_the_epub_build(tmp_path):
     project = copy_project(tmp_path)
     chapter = project / "docs" / "konr.md"

@@ -7,6 +7,7 @@ import subprocess
 import tomllib
 from collections import Counter
 
+import pytest
 from bs4 import BeautifulSoup
 
 from conftest import BUNDLE, MANIFEST, ROOT, Edition, copy_project, sphinx_build
@@ -84,6 +85,7 @@ def test_the_pdf_opening_is_unchanged_by_the_front_page(pdf_text):
         assert generated not in pdf_text
 
 
+@pytest.mark.slow
 def test_a_changelog_without_the_release_fails_the_build(tmp_path):
     project = copy_project(tmp_path)
     pyproject = project / "pyproject.toml"

@@ -57,6 +57,7 @@ def test_every_page_is_valid_html(edition, request):
     assert not described, "\n".join(described)
 
 
+@pytest.mark.slow
 def test_vnu_catches_invalid_html(tmp_path):
     """The checker is really run: a page with a duplicate id is an error."""
     page = tmp_path / "bad.html"
@@ -163,6 +164,7 @@ def _tree_digests(root: Path) -> dict[str, str]:
             for path in sorted(root.rglob("*")) if path.is_file()}
 
 
+@pytest.mark.slow
 def test_two_clean_builds_are_byte_identical(tmp_path, request):
     """Same sources, same SOURCE_DATE_EPOCH, two clean builds in different directories."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "PYTHONWARNINGS": "ignore"}

@@ -58,6 +58,10 @@ def load_noxfile(project: Path):
     return module
 
 
+#: Every test here builds a copy of the edition, twice.
+pytestmark = pytest.mark.slow
+
+
 def tree_digest(root: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):

@@ -7,6 +7,7 @@ import subprocess
 import pytest
 
 
+@pytest.mark.slow
 @pytest.mark.sphinx("latex", testroot="edition-basic", freshenv=True)
 def test_missing_glyph_fails_the_pdf_build(app):
     index = app.srcdir / "index.md"

@@ -26,6 +26,10 @@ def scans(monkeypatch) -> list[dict]:
     pybtex_lookup.install()
     pybtex_lookup.cached_entry_points.cache_clear()
     monkeypatch.setattr(importlib.metadata, "entry_points", counting)
+    # The plugins a test registers at run time go when it ends: a plaintext backend left registered
+    # would answer the next test's lookup before any scan, and the tests would pass by their order.
+    monkeypatch.setattr(pybtex.plugin, "_RUNTIME_PLUGINS",
+                        {group: dict(plugins) for group, plugins in pybtex.plugin._RUNTIME_PLUGINS.items()})
     yield made
     pybtex_lookup.cached_entry_points.cache_clear()
 

@@ -106,8 +106,9 @@ def disagreements(root: Path = ROOT) -> list[str]:
         if not any(w[0] == name and w[2] == where for w in wanted):
             problems.append(f"{name} ({_where(where)}) is in uv.lock but no longer in pyproject.toml")
         elif all(w[1] != specifier for w in wanted if w[0] == name and w[2] == where):
+            now = next(w[1] for w in wanted if w[0] == name and w[2] == where)
             problems.append(f"{name} ({_where(where)}): uv.lock was resolved for {specifier or 'any version'}, "
-                            f"pyproject.toml now says {next(w[1] for w in wanted if w[0] == name and w[2] == where)}")
+                            f"pyproject.toml now says {now or 'any version'}")
     for name, specifier, where in sorted(wanted - made_for):
         if name in versions and not any(m[0] == name and m[2] == where for m in made_for):
             problems.append(f"{name} ({_where(where)}) is in pyproject.toml but uv.lock was not resolved for it")
