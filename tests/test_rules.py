@@ -93,11 +93,11 @@ def test_a_note_of_an_unknown_kind_fails_and_is_not_recorded(app, warning):
 
 @pytest.mark.sphinx("html", testroot="edition-apparatus")
 def test_a_correction_rests_on_every_work_it_cites_not_only_the_last(app):
-    _edit(app, "one.md", "It came later {cite:p}`parrish1996`.",
-          "It came later {cite:p}`parrish1996`; see {cite:p}`wiki-army`.")
+    _edit(app, "one.md", "It came later {cite:p}`parrish1996{160}`.",
+          "It came later {cite:p}`parrish1996{160}`; see {cite:p}`wiki-army`.")
     app.build()
     assert "rests only on" not in app.warning.getvalue()
-    _edit(app, "one.md", "{cite:p}`parrish1996`; see {cite:p}`wiki-army`.", "{cite:p}`wiki-army`.")
+    _edit(app, "one.md", "{cite:p}`parrish1996{160}`; see {cite:p}`wiki-army`.", "{cite:p}`wiki-army`.")
     app.build()
     assert "correction note 'one-first' rests only on wiki-army (reference)" in app.warning.getvalue()
 
@@ -158,8 +158,8 @@ def test_the_list_by_kind_counts_and_lists_every_note_with_its_chapter(app):
 
 @pytest.mark.sphinx("html", testroot="edition-apparatus")
 def test_a_note_basis_is_shown_and_an_unknown_one_fails(app):
-    _edit(app, "one.md", "Prague was then occupied {cite:p}`parrish1996`.",
-          "Prague was then occupied {cite:p}`parrish1996`. {basis}`reference work only`")
+    _edit(app, "one.md", "Prague was then occupied {cite:p}`parrish1996{160}`.",
+          "Prague was then occupied {cite:p}`parrish1996{160}`. {basis}`reference work only`")
     app.build()
     assert "one.md:17: WARNING: unknown note basis 'reference work only'; use one of: reference works only " \
            "[edition.note]" in app.warning.getvalue()
