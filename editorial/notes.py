@@ -14,6 +14,8 @@ the build environment, purged and merged per document so incremental and paralle
 
 from __future__ import annotations
 
+import re
+
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
@@ -106,6 +108,16 @@ def _references(footnote: nodes.Element) -> bool:
     return any(ref.get("refdomain") == "std" for ref in footnote.findall(addnodes.pending_xref))
 
 
+def text_without_citations(footnote: nodes.Element) -> str:
+    """The note's words for the list of notes: its citations are still unresolved here, and would
+    show as raw bibliography keys ("the original page anders-munoz-2002; read …")."""
+    words = footnote.deepcopy()
+    for ref in list(words.findall(addnodes.pending_xref)):
+        if ref.get("refdomain") == "cite":
+            ref.parent.remove(ref)
+    return re.sub(r"\s+([;,.:)])", r"\1", " ".join(words.astext().split()))
+
+
 class CollectNotes(SphinxTransform):
     """Check every note of a chapter and record it on the environment."""
 
@@ -148,7 +160,7 @@ class CollectNotes(SphinxTransform):
             else:
                 std.anonlabels[ident] = (docname, ident)
                 std.labels[ident] = (docname, ident, f"note {ident}")
-            text = footnote.astext()
+            text = text_without_citations(footnote)
             label = footnote.children[0].astext() if isinstance(footnote.children[0], nodes.label) else ""
             summary = text[len(label):].strip()
             targets = sorted({ref["reftarget"] for ref in footnote.findall(addnodes.pending_xref)

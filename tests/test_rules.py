@@ -130,7 +130,8 @@ def test_the_list_by_chapter_lists_every_note_in_order(app, warning):
     links = [link["href"] for link in by_chapter.select("li a[href]")]
     assert links == ["one.html#one-first", "one.html#one-second", "two.html#two-only", "two.html#two-spelling"]
     items = [item.get_text() for item in by_chapter.select("li")]
-    assert items[0].startswith("¶ 1: Correction — It came later")
+    assert items[0].startswith("¶ 1: Correction — It came later.")
+    assert not any("parrish1996" in item for item in items), "a note's summary shows a raw bibliography key"
 
 
 @pytest.mark.sphinx("html", testroot="edition-apparatus")
